@@ -1,0 +1,52 @@
+# Union Education: every task a developer or CI needs, in one place.
+# `make help` lists the targets.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run demo migrate test test-fast lint format bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the pinned dependencies
+
+migrate: install ## Apply database migrations
+	$(MANAGE) migrate --noinput
+
+demo: migrate ## Load the demo content (safe to run again)
+	$(MANAGE) load_demo
+
+run: demo ## Set up everything and serve the demo on http://127.0.0.1:8000
+	@$(MANAGE) demo_logins
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install ## Run the whole test suite
+	$(BIN)/python -m pytest
+
+lint: install ## Check code style (ruff) and migrations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install ## Reformat the code (ruff)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install ## Measure performance budgets (see tests/benchmarks/RESULTS.md)
+	EDUCATION_BENCH=1 $(BIN)/python -m pytest tests/benchmarks -s
+
+clean: ## Remove the virtualenv, the local database and media
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media

@@ -1,0 +1,20 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Audience(models.TextChoices):
+    ALL_MEMBERS = "all_members", _("All members")
+    LOCAL_EXECUTIVE = "local_executive", _("The local executive")
+    MOBILIZATION_COMMITTEE = "mobilization_committee", _("The mobilization committee")
+    SUPERVISORS = "supervisors", _("Locals where members supervise other members")
+
+
+class ActivityType(models.TextChoices):
+    PRESENTATION = "presentation", _("Presentation")
+    DISCUSSION = "discussion", _("Group discussion")
+    SMALL_GROUPS = "small_groups", _("Small-group work")
+    CASE_STUDY = "case_study", _("Case study")
+    ROLE_PLAY = "role_play", _("Role play")
+    REFLECTION = "reflection", _("Individual reflection")
+    PLANNING = "planning", _("Action planning")
+    BREAK = "break", _("Break")

@@ -1,0 +1,343 @@
+"""Curricula of the union's education program and the union's own structure.
+
+Workshops are Wagtail pages so that education staff write and revise them with revisions,
+previews and moderation. Programs, divisions, sectors and locals are snippets.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .blocks import CurriculumBlock, total_minutes
+from .choices import Audience
+
+
+class Division(index.Indexed, models.Model):
+    """A provincial division of the union (Ontario, British Columbia ...)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(
+        _("code"), max_length=10, unique=True, help_text=_("A short code, e.g. ON or BC.")
+    )
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("division")
+        verbose_name_plural = _("divisions")
+
+    def __str__(self):
+        return self.name
+
+
+class Sector(index.Indexed, models.Model):
+    """A sector of public service in which locals work (health care, school boards ...)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self):
+        return self.name
+
+
+class Local(index.Indexed, models.Model):
+    """A numbered local of the union, to which members belong."""
+
+    number = models.CharField(
+        _("number"), max_length=10, unique=True, help_text=_("The local's number, e.g. 3247.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    division = models.ForeignKey(
+        Division,
+        verbose_name=_("division"),
+        on_delete=models.PROTECT,
+        related_name="locals",
+    )
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("sector"),
+        on_delete=models.PROTECT,
+        related_name="locals",
+    )
+
+    panels = [
+        FieldPanel("number"),
+        FieldPanel("name"),
+        FieldPanel("city"),
+        FieldPanel("division"),
+        FieldPanel("sector"),
+    ]
+
+    search_fields = [
+        index.SearchField("number"),
+        index.SearchField("name"),
+        index.AutocompleteField("number"),
+        index.AutocompleteField("name"),
+        index.FilterField("division"),
+        index.FilterField("sector"),
+    ]
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("local")
+        verbose_name_plural = _("locals")
+
+    def __str__(self):
+        return _("Local %(number)s, %(name)s") % {"number": self.number, "name": self.name}
+
+
+class Program(index.Indexed, ClusterableModel):
+    """A stream of workshops, such as the Bargaining Program or Local Executive Training.
+
+    A program may issue its own certificate to members who complete every required workshop.
+    """
+
+    title = models.CharField(_("title"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    issues_certificate = models.BooleanField(
+        _("issues a certificate"),
+        default=False,
+        help_text=_("Members who complete every required workshop receive a program certificate."),
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("issues_certificate"),
+        InlinePanel("requirements", label=_("Required workshops")),
+    ]
+
+    search_fields = [
+        index.SearchField("title"),
+        index.SearchField("description"),
+        index.AutocompleteField("title"),
+    ]
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+
+    def __str__(self):
+        return self.title
+
+    def required_workshops(self):
+        """The workshops a member must complete for this program, in order."""
+        return [requirement.workshop for requirement in self.requirements.all()]
+
+
+class ProgramRequirement(Orderable):
+    """A workshop that counts towards completing a program."""
+
+    program = ParentalKey(Program, on_delete=models.CASCADE, related_name="requirements")
+    workshop = models.ForeignKey(
+        "courses.WorkshopPage",
+        verbose_name=_("workshop"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("workshop")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("required workshop")
+        verbose_name_plural = _("required workshops")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "workshop"], name="unique_workshop_per_program"
+            )
+        ]
+
+
+class WorkshopIndexPage(Page):
+    """The public catalogue of workshops, at /workshops/."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+
+    subpage_types = ["courses.WorkshopPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("workshop catalogue")
+
+    def workshops(self):
+        """Live, public workshops under this catalogue."""
+        return (
+            WorkshopPage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("program")
+            .order_by("title")
+        )
+
+    def filter_workshops(self, request):
+        """Apply the catalogue's filters (program, audience) from the query string.
+
+        Returns the workshops and the cleaned filter values, ignoring unknown values.
+        """
+        workshops = self.workshops()
+        program = request.GET.get("program", "")
+        audience = request.GET.get("audience", "")
+        if program:
+            workshops = workshops.filter(program__slug=program)
+        if audience in Audience.values:
+            workshops = workshops.filter(audience=audience)
+        else:
+            audience = ""
+        return workshops, {"program": program, "audience": audience}
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        workshops, filters = self.filter_workshops(request)
+        context.update(
+            workshops=workshops,
+            filters=filters,
+            programs=Program.objects.all(),
+            audiences=Audience.choices,
+        )
+        return context
+
+
+class WorkshopPage(Page):
+    """One workshop of the catalogue: what it covers, for whom, and its timed curriculum.
+
+    The curriculum's module minutes must add up to the workshop's duration.
+    """
+
+    summary = models.TextField(_("summary"), help_text=_("One or two sentences for listings."))
+    program = models.ForeignKey(
+        Program,
+        verbose_name=_("program"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="workshops",
+    )
+    audience = models.CharField(
+        _("audience"), max_length=40, choices=Audience.choices, default=Audience.ALL_MEMBERS
+    )
+    duration_hours = models.PositiveSmallIntegerField(
+        _("duration in hours"), default=6, validators=[MinValueValidator(1)]
+    )
+    what_to_bring = RichTextField(
+        _("what to bring"), blank=True, features=["bold", "italic", "ul", "link"]
+    )
+    prerequisites = ParentalManyToManyField(
+        "self",
+        verbose_name=_("prerequisites"),
+        symmetrical=False,
+        blank=True,
+        related_name="required_by",
+        help_text=_("Workshops a member must complete before taking this one."),
+    )
+    offered_on_request = models.BooleanField(
+        _("offered on request"),
+        default=False,
+        help_text=_("Tailored for one local when it asks; never scheduled publicly."),
+    )
+    issues_certificate = models.BooleanField(_("issues a certificate"), default=True)
+    curriculum = StreamField(CurriculumBlock(), verbose_name=_("curriculum"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("program"),
+                FieldPanel("audience"),
+                FieldPanel("duration_hours"),
+                FieldPanel("prerequisites"),
+                FieldPanel("offered_on_request"),
+                FieldPanel("issues_certificate"),
+            ],
+            heading=_("Delivery"),
+        ),
+        InlinePanel("outcomes", label=_("Learning outcomes"), min_num=1),
+        FieldPanel("what_to_bring"),
+        FieldPanel("curriculum"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("curriculum"),
+        index.RelatedFields("outcomes", [index.SearchField("text")]),
+        index.RelatedFields("program", [index.SearchField("title")]),
+        index.FilterField("audience"),
+        index.FilterField("program"),
+        index.FilterField("offered_on_request"),
+    ]
+
+    parent_page_types = ["courses.WorkshopIndexPage"]
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+
+    def clean(self):
+        super().clean()
+        if self.duration_hours and self.curriculum:
+            planned = total_minutes(self.curriculum)
+            expected = self.duration_hours * 60
+            if planned != expected:
+                raise ValidationError(
+                    {
+                        "duration_hours": ngettext(
+                            "The curriculum's modules add up to %(planned)s minutes, but a "
+                            "%(hours)s-hour workshop needs %(expected)s minutes.",
+                            "The curriculum's modules add up to %(planned)s minutes, but a "
+                            "%(hours)s-hour workshop needs %(expected)s minutes.",
+                            self.duration_hours,
+                        )
+                        % {"planned": planned, "hours": self.duration_hours, "expected": expected}
+                    }
+                )
+
+    @property
+    def curriculum_minutes(self):
+        return total_minutes(self.curriculum)
+
+    def guide(self):
+        """The private facilitator guide under this workshop, if any (not checked for access)."""
+        return self.get_children().live().first()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["outcomes"] = self.outcomes.all()
+        context["prerequisite_workshops"] = self.prerequisites.live().order_by("title")
+        return context
+
+
+class WorkshopOutcome(Orderable):
+    """Something a participant can do after the workshop."""
+
+    page = ParentalKey(WorkshopPage, on_delete=models.CASCADE, related_name="outcomes")
+    text = models.CharField(_("outcome"), max_length=255)
+
+    panels = [FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("learning outcome")
+        verbose_name_plural = _("learning outcomes")
+
+    def __str__(self):
+        return self.text

@@ -1,0 +1,73 @@
+"""The site's landing page and its organisation-wide settings."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from courses.models import Program, WorkshopIndexPage, WorkshopPage
+
+
+class HomePage(Page):
+    """The landing page: what the education program offers, its programs and the catalogue."""
+
+    heading = models.CharField(_("heading"), max_length=200)
+    introduction = models.TextField(_("introduction"))
+    body = RichTextField(
+        _("body"), blank=True, features=["h2", "h3", "bold", "italic", "ul", "ol", "link"]
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("heading"),
+        FieldPanel("introduction"),
+        FieldPanel("body"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["catalogue"] = WorkshopIndexPage.objects.live().public().first()
+        context["programs"] = Program.objects.prefetch_related("workshops")
+        context["featured_workshops"] = (
+            WorkshopPage.objects.live().public().filter(offered_on_request=False).order_by("title")
+        )
+        return context
+
+
+@register_setting(icon="site")
+class OrganisationSettings(BaseSiteSetting):
+    """Who runs this site: shown in the header, footer, emails and certificates."""
+
+    name = models.CharField(_("organisation name"), max_length=200, default="Union Education")
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    staff_notification_emails = models.TextField(
+        _("staff notification emails"),
+        blank=True,
+        help_text=_("Addresses, one per line, told of new requests from locals."),
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("logo"),
+        FieldPanel("contact_email"),
+        FieldPanel("staff_notification_emails"),
+    ]
+
+    class Meta:
+        verbose_name = _("organisation")
