@@ -19,6 +19,11 @@ class ModuleBlock(blocks.StructBlock):
     description = blocks.TextBlock(label=_("Description"))
     handout = DocumentChooserBlock(label=_("Handout"), required=False)
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["activity_label"] = dict(ActivityType.choices).get(value["activity_type"], "")
+        return context
+
     class Meta:
         icon = "time"
         label = _("Module")

@@ -17,6 +17,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from . import conf
 from .blocks import CurriculumBlock, total_minutes
 from .choices import Audience
 
@@ -191,32 +192,36 @@ class WorkshopIndexPage(Page):
             .order_by("title")
         )
 
-    def filter_workshops(self, request):
-        """Apply the catalogue's filters (program, audience) from the query string.
-
-        Returns the workshops and the cleaned filter values, ignoring unknown values.
-        """
-        workshops = self.workshops()
-        program = request.GET.get("program", "")
-        audience = request.GET.get("audience", "")
-        if program:
-            workshops = workshops.filter(program__slug=program)
-        if audience in Audience.values:
-            workshops = workshops.filter(audience=audience)
-        else:
-            audience = ""
-        return workshops, {"program": program, "audience": audience}
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        workshops, filters = self.filter_workshops(request)
+        programs = list(Program.objects.all())
+        filters = catalogue_filters(request.GET, programs)
         context.update(
-            workshops=workshops,
+            workshops=filter_workshops(self.workshops(), filters),
             filters=filters,
-            programs=Program.objects.all(),
+            programs=programs,
             audiences=Audience.choices,
         )
         return context
+
+
+def catalogue_filters(params, programs):
+    """Read the program and audience filters from a query string, dropping unknown values."""
+    program = params.get("program", "")
+    audience = params.get("audience", "")
+    return {
+        "program": program if program in {p.slug for p in programs} else "",
+        "audience": audience if audience in Audience.values else "",
+    }
+
+
+def filter_workshops(workshops, filters):
+    """Narrow a workshop queryset to the filters returned by :func:`catalogue_filters`."""
+    if filters["program"]:
+        workshops = workshops.filter(program__slug=filters["program"])
+    if filters["audience"]:
+        workshops = workshops.filter(audience=filters["audience"])
+    return workshops
 
 
 class WorkshopPage(Page):
@@ -288,6 +293,7 @@ class WorkshopPage(Page):
     ]
 
     parent_page_types = ["courses.WorkshopIndexPage"]
+    subpage_types = conf.workshop_subpage_types()
 
     class Meta:
         verbose_name = _("workshop")
@@ -299,18 +305,14 @@ class WorkshopPage(Page):
             planned = total_minutes(self.curriculum)
             expected = self.duration_hours * 60
             if planned != expected:
-                raise ValidationError(
-                    {
-                        "duration_hours": ngettext(
-                            "The curriculum's modules add up to %(planned)s minutes, but a "
-                            "%(hours)s-hour workshop needs %(expected)s minutes.",
-                            "The curriculum's modules add up to %(planned)s minutes, but a "
-                            "%(hours)s-hour workshop needs %(expected)s minutes.",
-                            self.duration_hours,
-                        )
-                        % {"planned": planned, "hours": self.duration_hours, "expected": expected}
-                    }
-                )
+                message = ngettext(
+                    "The curriculum's modules add up to %(planned)s minutes, but a "
+                    "%(hours)s-hour workshop needs %(expected)s minutes.",
+                    "The curriculum's modules add up to %(planned)s minutes, but a "
+                    "%(hours)s-hour workshop needs %(expected)s minutes.",
+                    self.duration_hours,
+                ) % {"planned": planned, "hours": self.duration_hours, "expected": expected}
+                raise ValidationError({"duration_hours": message, "curriculum": message})
 
     @property
     def curriculum_minutes(self):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -134,7 +135,7 @@ class GuideHandout(Orderable):
 
     page = ParentalKey(FacilitatorGuidePage, on_delete=models.CASCADE, related_name="handouts")
     document = models.ForeignKey(
-        "wagtaildocs.Document",
+        get_document_model_string(),
         verbose_name=_("document"),
         on_delete=models.CASCADE,
         related_name="+",

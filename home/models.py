@@ -1,6 +1,7 @@
 """The site's landing page and its organisation-wide settings."""
 
 from django.db import models
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
@@ -29,16 +30,22 @@ class HomePage(Page):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
+    #: How many workshops the landing page features.
+    FEATURED_WORKSHOPS = 6
+
     class Meta:
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["catalogue"] = WorkshopIndexPage.objects.live().public().first()
-        context["programs"] = Program.objects.prefetch_related("workshops")
-        context["featured_workshops"] = (
-            WorkshopPage.objects.live().public().filter(offered_on_request=False).order_by("title")
+        workshops = WorkshopPage.objects.live().public().order_by("title")
+        context["programs"] = Program.objects.prefetch_related(
+            Prefetch("workshops", queryset=workshops)
         )
+        context["featured_workshops"] = workshops.filter(offered_on_request=False).select_related(
+            "program"
+        )[: self.FEATURED_WORKSHOPS]
         return context
 
 

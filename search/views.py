@@ -2,7 +2,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.template.response import TemplateResponse
 
 from courses.choices import Audience
-from courses.models import Program, WorkshopPage
+from courses.models import Program, WorkshopPage, catalogue_filters, filter_workshops
 
 RESULTS_PER_PAGE = 10
 
@@ -10,17 +10,12 @@ RESULTS_PER_PAGE = 10
 def search(request):
     """Search the public workshops, optionally narrowed to a program or an audience."""
     query = request.GET.get("query", "").strip()
-    program = request.GET.get("program", "")
-    audience = request.GET.get("audience", "")
+    programs = list(Program.objects.all())
+    filters = catalogue_filters(request.GET, programs)
 
-    workshops = WorkshopPage.objects.live().public()
-    if program:
-        workshops = workshops.filter(program__slug=program)
-    if audience in Audience.values:
-        workshops = workshops.filter(audience=audience)
-    else:
-        audience = ""
-
+    workshops = filter_workshops(
+        WorkshopPage.objects.live().public().select_related("program"), filters
+    )
     results = workshops.search(query) if query else WorkshopPage.objects.none()
     paginator = Paginator(results, RESULTS_PER_PAGE)
     try:
@@ -34,8 +29,8 @@ def search(request):
         {
             "search_query": query,
             "search_results": page,
-            "filters": {"program": program, "audience": audience},
-            "programs": Program.objects.all(),
+            "filters": filters,
+            "programs": programs,
             "audiences": Audience.choices,
         },
     )

@@ -1,0 +1,437 @@
+"""Create the demo site from the data in this package, without touching what already exists.
+
+Every object is looked up by a natural key first (a page's slug under its parent, a program's
+slug, a local's number, a username, a document's title in its collection) and created only if
+it is missing. Existing pages, snippets and users are left exactly as they are, so running the
+loader again adds nothing: no new rows and no new page revisions.
+
+Pages are created as the Wagtail admin creates them: saved as drafts, then published through a
+revision, with a "created" entry in the page history. Saving them updates the search and
+reference indexes through Wagtail's own signal handlers.
+"""
+
+import datetime
+from collections import Counter
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.html import escape
+
+from wagtail.documents.models import Document
+from wagtail.log_actions import log
+from wagtail.models import Collection, Page, Site
+from wagtail.utils.file import hash_filelike
+
+from courses.models import (
+    Division,
+    Local,
+    Program,
+    ProgramRequirement,
+    Sector,
+    WorkshopIndexPage,
+    WorkshopOutcome,
+    WorkshopPage,
+)
+from facilitators.models import Facilitator, FacilitatorGuidePage, GuideHandout
+from home.models import HomePage, OrganisationSettings
+
+from . import guides, union, workshops
+
+HANDOUTS_COLLECTION = "Handouts"
+SITE_HOSTNAME = "localhost"
+SITE_PORT = 80
+
+
+def load_demo():
+    """Load everything, in one transaction. Returns a Counter of what was created."""
+    created = Counter()
+    with transaction.atomic():
+        home = load_home_page(created)
+        site = load_site(home, created)
+        load_organisation_settings(site, created)
+        index = load_workshop_index(home, created)
+        programs = load_programs(created)
+        workshop_pages = load_workshops(index, programs, created)
+        load_program_requirements(programs, workshop_pages, created)
+        load_guides(workshop_pages, created)
+        load_union_structure(created)
+        load_users(workshop_pages, created)
+    return +created  # Drop the kinds of object of which nothing was created.
+
+
+# Pages
+
+
+def publish_new_page(parent, page):
+    """Add ``page`` under ``parent`` and publish it through a revision, as the admin does."""
+    page.live = False
+    parent.add_child(instance=page)
+    log(instance=page, action="wagtail.create")
+    page.save_revision().publish()
+    return page
+
+
+def load_home_page(created):
+    """The site's HomePage, replacing the placeholder page Wagtail's first migration makes.
+
+    The placeholder ("Welcome to your new Wagtail site!") is deleted only while it is a plain,
+    childless ``Page``; the site pointing at it moves to the tree root for a moment, so that
+    deleting the page does not cascade to the site.
+    """
+    home = HomePage.objects.first()
+    if home is not None:
+        return home
+    root = Page.get_first_root_node()
+    placeholder = (
+        root.get_children()
+        .filter(slug=union.HOME_PAGE["slug"], content_type=ContentType.objects.get_for_model(Page))
+        .first()
+    )
+    if placeholder is not None and placeholder.is_leaf():
+        Site.objects.filter(root_page=placeholder).update(root_page=root)
+        placeholder.delete()
+        created["placeholder pages removed"] += 1
+    home = publish_new_page(root, HomePage(**union.HOME_PAGE))
+    created["pages"] += 1
+    return home
+
+
+def load_site(home, created):
+    """The default site on localhost:80, rooted at the home page."""
+    site = Site.objects.filter(hostname=SITE_HOSTNAME, port=SITE_PORT).first()
+    if site is None:
+        site = Site.objects.create(
+            hostname=SITE_HOSTNAME,
+            port=SITE_PORT,
+            site_name=union.ORGANISATION["name"],
+            root_page=home,
+            is_default_site=True,
+        )
+        created["sites"] += 1
+        return site
+    # Wagtail's own migration made this site; point it at our home page once.
+    if site.root_page_id != home.pk or not site.site_name:
+        site.root_page = home
+        site.site_name = site.site_name or union.ORGANISATION["name"]
+        site.save()
+    return site
+
+
+def load_organisation_settings(site, created):
+    _settings, was_created = OrganisationSettings.objects.get_or_create(
+        site=site, defaults=union.ORGANISATION
+    )
+    created["organisation settings"] += was_created
+
+
+def load_workshop_index(home, created):
+    """The catalogue at /workshops/ (there is at most one)."""
+    index = WorkshopIndexPage.objects.first()
+    if index is not None:
+        return index
+    created["pages"] += 1
+    return publish_new_page(home, WorkshopIndexPage(**union.WORKSHOP_INDEX))
+
+
+# Programs and workshops
+
+
+def load_programs(created):
+    """Programs by slug."""
+    programs = {}
+    for data in workshops.PROGRAMS:
+        program, was_created = Program.objects.get_or_create(
+            slug=data["slug"],
+            defaults={
+                "title": data["title"],
+                "description": data["description"],
+                "issues_certificate": data["issues_certificate"],
+            },
+        )
+        created["programs"] += was_created
+        programs[program.slug] = program
+    return programs
+
+
+def curriculum_stream(modules):
+    """The curriculum StreamField's raw value for a list of ``workshops.Module``."""
+    return [
+        {
+            "type": "module",
+            "value": {
+                "title": module.title,
+                "minutes": module.minutes,
+                "activity_type": str(module.activity_type),
+                "description": module.description,
+                "handout": None,
+            },
+        }
+        for module in modules
+    ]
+
+
+def load_workshops(index, programs, created):
+    """The catalogue's workshops, by slug. Prerequisites must already be in the dict."""
+    pages = {}
+    for data in workshops.WORKSHOPS:
+        page = WorkshopPage.objects.child_of(index).filter(slug=data["slug"]).first()
+        if page is None:
+            page = WorkshopPage(
+                title=data["title"],
+                slug=data["slug"],
+                summary=data["summary"],
+                program=programs.get(data["program"]),
+                audience=data["audience"],
+                duration_hours=6,
+                what_to_bring=data["what_to_bring"],
+                offered_on_request=data.get("offered_on_request", False),
+                issues_certificate=True,
+                curriculum=curriculum_stream(data["curriculum"]),
+            )
+            page.outcomes = [
+                WorkshopOutcome(text=text, sort_order=sort_order)
+                for sort_order, text in enumerate(data["outcomes"])
+            ]
+            page.prerequisites = [pages[slug] for slug in data.get("prerequisites", [])]
+            publish_new_page(index, page)
+            created["pages"] += 1
+        pages[page.slug] = page
+    return pages
+
+
+def load_program_requirements(programs, workshop_pages, created):
+    """Each program's required workshops, in order."""
+    for data in workshops.PROGRAMS:
+        program = programs[data["slug"]]
+        for sort_order, slug in enumerate(data["required"]):
+            _requirement, was_created = ProgramRequirement.objects.get_or_create(
+                program=program,
+                workshop=workshop_pages[slug],
+                defaults={"sort_order": sort_order},
+            )
+            created["program requirements"] += was_created
+
+
+# Facilitator guides
+
+
+def agenda_stream(workshop):
+    """The guide's agenda: the workshop's curriculum on the clock, from the start of the day."""
+    clock = datetime.datetime.combine(
+        datetime.date.min, datetime.time.fromisoformat(guides.DAY_STARTS_AT)
+    )
+    items = []
+    for child in workshop.curriculum:
+        module = child.value
+        items.append(
+            {
+                "type": "item",
+                "value": {
+                    "starts_at": clock.time().isoformat(),
+                    "minutes": module["minutes"],
+                    "title": module["title"],
+                    "notes": guides.BREAK_NOTES.get(module["title"], ""),
+                },
+            }
+        )
+        clock += datetime.timedelta(minutes=module["minutes"])
+    return items
+
+
+def activities_stream(workshop, activities):
+    """Activity instructions, each timed like the curriculum module it belongs to."""
+    minutes = {child.value["title"]: child.value["minutes"] for child in workshop.curriculum}
+    items = []
+    for activity in activities:
+        if activity["module"] not in minutes:
+            raise ValueError(
+                f"The guide for {workshop.slug!r} describes {activity['module']!r}, "
+                "which is not a module of the workshop's curriculum."
+            )
+        items.append(
+            {
+                "type": "activity",
+                "value": {
+                    "title": activity["module"],
+                    "minutes": minutes[activity["module"]],
+                    "purpose": activity["purpose"],
+                    "steps": activity["steps"],
+                    "debrief": activity["debrief"],
+                },
+            }
+        )
+    return items
+
+
+def materials_stream(materials):
+    return [
+        {"type": "material", "value": {"item": item, "quantity": quantity}}
+        for item, quantity in [*guides.COMMON_MATERIALS, *materials]
+    ]
+
+
+def handouts_collection():
+    root = Collection.get_first_root_node()
+    collection = root.get_children().filter(name=HANDOUTS_COLLECTION).first()
+    return collection or root.add_child(name=HANDOUTS_COLLECTION)
+
+
+HANDOUT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title><style>
+@page {{ size: letter; margin: 2cm; @bottom-center {{ content: "{footer}";
+  font-family: sans-serif; font-size: 8pt; color: #555; }} }}
+body {{ font-family: sans-serif; font-size: 11pt; line-height: 1.45; }}
+h1 {{ font-size: 18pt; margin-bottom: 0.2em; }}
+h2 {{ font-size: 13pt; margin-top: 1.2em; }}
+.workshop {{ color: #555; margin-top: 0; }}
+</style></head><body>
+<p class="workshop">{workshop}</p>
+{body}
+</body></html>"""
+
+
+def render_handout_pdf(workshop, handout):
+    """A short PDF of the handout's HTML, made with WeasyPrint."""
+    from weasyprint import HTML  # Slow to import; only needed when a handout is missing.
+
+    footer = f"Union Education · {workshop.title}".replace('"', "'")
+    html = HANDOUT_PAGE.format(
+        title=escape(handout["title"]),
+        footer=escape(footer),
+        workshop=escape(workshop.title),
+        body=handout["html"],
+    )
+    return HTML(string=html).write_pdf()
+
+
+def load_handout_document(collection, workshop, handout, created):
+    """The handout as a Wagtail document in the Handouts collection, found by its title."""
+    document = Document.objects.filter(collection=collection, title=handout["title"]).first()
+    if document is not None:
+        return document
+    pdf = render_handout_pdf(workshop, handout)
+    document = Document(
+        title=handout["title"],
+        collection=collection,
+        file=ContentFile(pdf, name=f"{workshop.slug}-handout.pdf"),
+        file_size=len(pdf),
+        file_hash=hash_filelike(ContentFile(pdf)),
+    )
+    document.save()
+    created["documents"] += 1
+    return document
+
+
+def load_guides(workshop_pages, created):
+    """A published facilitator guide under every workshop.
+
+    ``facilitators`` makes each new guide private (a group view restriction) when it is first
+    saved; the loader relies on that rather than adding its own restriction.
+    """
+    collection = None
+    for slug, workshop in workshop_pages.items():
+        if FacilitatorGuidePage.objects.child_of(workshop).exists():
+            continue
+        data = guides.GUIDES[slug]
+        collection = collection or handouts_collection()
+        document = load_handout_document(collection, workshop, data["handout"], created)
+        guide = FacilitatorGuidePage(
+            title="Facilitator guide",
+            slug="guide",
+            introduction=data["introduction"],
+            agenda=agenda_stream(workshop),
+            materials=materials_stream(data["materials"]),
+            activities=activities_stream(workshop, data["activities"]),
+            facilitator_notes=data["notes"],
+        )
+        guide.handouts = [
+            GuideHandout(document=document, when=data["handout"]["when"], sort_order=0)
+        ]
+        publish_new_page(workshop, guide)
+        created["pages"] += 1
+
+
+# The union and its people
+
+
+def load_union_structure(created):
+    """Divisions, sectors and locals, by code, name and number."""
+    divisions = {}
+    for code, name in union.DIVISIONS:
+        divisions[code], was_created = Division.objects.get_or_create(
+            code=code, defaults={"name": name}
+        )
+        created["divisions"] += was_created
+    sectors = {}
+    for name in union.SECTORS:
+        sectors[name], was_created = Sector.objects.get_or_create(name=name)
+        created["sectors"] += was_created
+    for number, name, city, division, sector in union.LOCALS:
+        _local, was_created = Local.objects.get_or_create(
+            number=number,
+            defaults={
+                "name": name,
+                "city": city,
+                "division": divisions[division],
+                "sector": sectors[sector],
+            },
+        )
+        created["locals"] += was_created
+
+
+def get_or_create_user(data, created, password=None):
+    """The user named ``data["username"]``; a new one gets ``password`` or none usable."""
+    User = get_user_model()
+    user, was_created = User.objects.get_or_create(
+        username=data["username"],
+        defaults={
+            "email": data["email"],
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "is_staff": data.get("is_staff", False),
+            "is_superuser": data.get("is_superuser", False),
+        },
+    )
+    if was_created:
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(update_fields=["password"])
+        created["users"] += 1
+    return user
+
+
+def load_users(workshop_pages, created):
+    """Admin, staff and facilitators (password ``changeme``), and one participant."""
+    for data in union.USERS:
+        user = get_or_create_user(data, created, password=union.DEMO_PASSWORD)
+        groups = Group.objects.filter(name__in=data["groups"])
+        if set(groups) - set(user.groups.all()):
+            user.groups.add(*groups)
+        if "facilitator" in data:
+            load_facilitator(user, data["facilitator"], workshop_pages, created)
+    get_or_create_user(union.MEMBER, created)
+
+
+def load_facilitator(user, data, workshop_pages, created):
+    """The user's facilitator profile, certified for the workshops listed (added, never removed)."""
+    facilitator, was_created = Facilitator.objects.get_or_create(
+        user=user,
+        defaults={
+            "bio": data["bio"],
+            "teaches_in_english": data["english"],
+            "teaches_in_french": data["french"],
+        },
+    )
+    created["facilitator profiles"] += was_created
+    if data["workshops"] == union.ALL_WORKSHOPS:
+        certified = list(workshop_pages.values())
+    else:
+        certified = [workshop_pages[slug] for slug in data["workshops"]]
+    missing = set(certified) - set(facilitator.certified_workshops.all())
+    if missing:
+        facilitator.certified_workshops.add(*missing)

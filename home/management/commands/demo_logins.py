@@ -1,0 +1,39 @@
+"""``manage.py demo_logins``: how to sign in to the demo site."""
+
+from django.core.management.base import BaseCommand
+
+from home.demo.union import DEMO_PASSWORD, MEMBER
+
+SITE_URL = "http://127.0.0.1:8000/"
+
+LOGINS = [
+    ("admin", "superuser: everything, including users and settings"),
+    ("staff", "education staff: edit workshops, programs, locals and facilitators"),
+    ("facilitator", "facilitator: reads the private guide of every workshop"),
+]
+
+
+class Command(BaseCommand):
+    help = "Print the demo site's log-ins (after `manage.py load_demo`)."
+
+    def handle(self, *args, **options):
+        heading = self.style.MIGRATE_HEADING
+        self.stdout.write(heading("Union Education demo"))
+        self.stdout.write(f"  Site:  {SITE_URL}")
+        self.stdout.write(f"  Admin: {SITE_URL}admin/")
+        self.stdout.write("")
+        self.stdout.write(heading(f"Sign in with password '{DEMO_PASSWORD}':"))
+        width = max(len(username) for username, _role in LOGINS)
+        for username, role in LOGINS:
+            self.stdout.write(f"  {self.style.SUCCESS(username.ljust(width))}  {role}")
+        self.stdout.write("  (also dpatel, jmacdonald, lgagnon: facilitators of fewer workshops)")
+        self.stdout.write("")
+        self.stdout.write(heading("Participant:"))
+        self.stdout.write(
+            f"  {self.style.SUCCESS(MEMBER['email'])}  has no password: members sign in by "
+            "an emailed link"
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            "Emails, such as sign-in links, are printed in the console running the server."
+        )
