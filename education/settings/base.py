@@ -109,7 +109,7 @@ LANGUAGES = [
     ("fr", _("French")),
 ]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
 TIME_ZONE = "America/Toronto"
 USE_I18N = True
 USE_TZ = True
