@@ -18,3 +18,27 @@ class ActivityType(models.TextChoices):
     REFLECTION = "reflection", _("Individual reflection")
     PLANNING = "planning", _("Action planning")
     BREAK = "break", _("Break")
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class EnrollmentStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class EnrollmentSource(models.TextChoices):
+    SELF = "self", _("Self")
+    STAFF = "staff", _("Staff")
+    WALK_IN = "walk_in", _("Walk-in")
+    REQUEST = "request", _("Request")

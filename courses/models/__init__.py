@@ -1,0 +1,30 @@
+"""Models of the courses app: curricula, the union's structure, sessions and enrolments."""
+
+from .curriculum import (
+    Program,
+    ProgramRequirement,
+    WorkshopIndexPage,
+    WorkshopOutcome,
+    WorkshopPage,
+    catalogue_filters,
+    filter_workshops,
+)
+from .sessions import Enrollment, Participant, Session, SessionPart
+from .union import Division, Local, Sector
+
+__all__ = [
+    "Division",
+    "Enrollment",
+    "Local",
+    "Participant",
+    "Program",
+    "ProgramRequirement",
+    "Sector",
+    "Session",
+    "SessionPart",
+    "WorkshopIndexPage",
+    "WorkshopOutcome",
+    "WorkshopPage",
+    "catalogue_filters",
+    "filter_workshops",
+]
