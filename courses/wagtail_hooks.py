@@ -1,11 +1,50 @@
-"""Admin registration for curricula and the union's structure."""
+"""Admin registration for curricula, the union's structure, sessions and enrolments."""
 
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
+from wagtail.log_actions import LogFormatter
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Division, Local, Program, Sector
+from .admin_forms import SessionAdminForm
+from .admin_views import (
+    BulkEnrolView,
+    CancelEnrollmentView,
+    CancelSessionView,
+    EnrollmentFilterSet,
+    LinkColumn,
+    LocalDateTimeColumn,
+    SessionEditView,
+    SessionFilterSet,
+    SessionIndexView,
+    SessionPeopleView,
+)
+from .choices import EnrollmentStatus
+from .models import Division, Enrollment, Local, Participant, Program, Sector, Session
+
+
+class EnrollmentPermissionPolicy(ModelPermissionPolicy):
+    """Enrolments are made and cancelled only through the enrolment rules.
+
+    Nobody, not even a superuser, adds an enrolment through the generic form (it would skip
+    the seat count, the waitlist and the emails) or deletes one (cancelling is a status, kept
+    for the record). Staff enrol from a session's "People" page instead.
+    """
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+
+register_permission_policy(Enrollment, EnrollmentPermissionPolicy(Enrollment))
 
 #: Other education apps add their admin screens to the "Education" menu through this hook,
 #: by giving their viewset ``menu_hook = EDUCATION_MENU_HOOK``.
@@ -46,13 +85,187 @@ class LocalViewSet(SnippetViewSet):
     ordering = ["number"]
 
 
+class SessionViewSet(SnippetViewSet):
+    """Sessions, with their people, enrolment by staff (one by one or a list) and cancelling."""
+
+    model = Session
+    icon = "date"
+    menu_label = _("Sessions")
+    index_view_class = SessionIndexView
+    edit_view_class = SessionEditView
+    filterset_class = SessionFilterSet
+    # The database's own search, so that part of a title or city finds sessions.
+    search_backend_name = None
+    search_fields = ["workshop__title", "city", "venue"]
+    ordering = ["-starts_at"]
+    copy_view_enabled = False
+    edit_handler = ObjectList(Session.panels, base_form_class=SessionAdminForm)
+
+    @cached_property
+    def list_display(self):
+        return [
+            "workshop",
+            LocalDateTimeColumn("starts_at", label=_("Starts"), sort_key="starts_at"),
+            "language",
+            Column("place", label=_("Place"), accessor=lambda session: session.place()),
+            "status",
+            LinkColumn(
+                "confirmed",
+                label=_("Confirmed / capacity"),
+                accessor=lambda session: f"{session.confirmed_count} / {session.capacity}",
+                get_url=lambda session: reverse(self.get_url_name("people"), args=[session.pk]),
+            ),
+            Column("waitlisted_count", label=_("Waitlisted"), sort_key="waitlisted_count"),
+        ]
+
+    def get_queryset(self, request):
+        return Session.objects.with_counts().select_related("workshop")
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            people_url_name=self.get_url_name("people"),
+            cancel_session_url_name=self.get_url_name("cancel_session"),
+            bulk_enrol_url_name=self.get_url_name("bulk_enrol"),
+            cancel_enrollment_url_name=self.get_url_name("cancel_enrollment"),
+            **kwargs,
+        )
+
+    @property
+    def people_view(self):
+        return self.construct_view(SessionPeopleView)
+
+    @property
+    def bulk_enrol_view(self):
+        return self.construct_view(BulkEnrolView)
+
+    @property
+    def cancel_session_view(self):
+        return self.construct_view(CancelSessionView)
+
+    @property
+    def cancel_enrollment_view(self):
+        return self.construct_view(CancelEnrollmentView)
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("people/<int:pk>/", self.people_view, name="people"),
+            path("people/<int:pk>/bulk/", self.bulk_enrol_view, name="bulk_enrol"),
+            path("cancel/<int:pk>/", self.cancel_session_view, name="cancel_session"),
+            path(
+                "people/<int:pk>/cancel/<int:enrollment_pk>/",
+                self.cancel_enrollment_view,
+                name="cancel_enrollment",
+            ),
+        ]
+
+
+class ParticipantViewSet(SnippetViewSet):
+    model = Participant
+    icon = "user"
+    menu_label = _("Participants")
+    list_display = ["name", "email", "local", "preferred_language", "created_at"]
+    list_filter = ["local", "preferred_language"]
+    search_backend_name = None
+    search_fields = ["name", "email"]
+    ordering = ["name"]
+    copy_view_enabled = False
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("email"),
+        FieldPanel("local"),
+        FieldPanel("preferred_language"),
+    ]
+
+    def get_queryset(self, request):
+        return Participant.objects.select_related("local")
+
+
+class EnrollmentViewSet(SnippetViewSet):
+    """Every enrolment, to find and inspect; they are made on a session's "People" page."""
+
+    model = Enrollment
+    icon = "tick-inverse"
+    menu_label = _("Enrolments")
+    list_display = ["participant", "session", "status", "source", "created_at"]
+    filterset_class = EnrollmentFilterSet
+    search_backend_name = None
+    search_fields = ["participant__name", "participant__email"]
+    ordering = ["-created_at"]
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    # Only what the participant told us is edited here; seats and statuses follow the rules.
+    panels = [FieldPanel("accessibility_needs"), FieldPanel("childcare_needs")]
+
+    def get_queryset(self, request):
+        return Enrollment.objects.select_related("participant", "session__workshop")
+
+
 class EducationViewSetGroup(SnippetViewSetGroup):
     menu_label = _("Education")
     menu_icon = "doc-full-inverse"
     menu_name = "education"
     menu_order = 150
     submenu_hook = EDUCATION_MENU_HOOK
-    items = (ProgramViewSet, LocalViewSet, DivisionViewSet, SectorViewSet)
+    items = (
+        SessionViewSet,
+        ParticipantViewSet,
+        EnrollmentViewSet,
+        ProgramViewSet,
+        LocalViewSet,
+        DivisionViewSet,
+        SectorViewSet,
+    )
 
 
 register_snippet(EducationViewSetGroup)
+
+
+@hooks.register("register_log_actions")
+def register_session_log_actions(actions):
+    @actions.register_action("courses.session.enrol")
+    class EnrolFormatter(LogFormatter):
+        label = _("Enrol a member")
+
+        def format_message(self, log_entry):
+            try:
+                return _("Enrolled %(name)s (%(status)s)") % {
+                    "name": log_entry.data["name"],
+                    "status": EnrollmentStatus(log_entry.data["status"]).label,
+                }
+            except (KeyError, ValueError):
+                return _("Enrolled a member")
+
+    @actions.register_action("courses.session.bulk_enrol")
+    class BulkEnrolFormatter(LogFormatter):
+        label = _("Enrol a list")
+
+        def format_message(self, log_entry):
+            try:
+                return _(
+                    "Enrolled a list: %(confirmed)d confirmed, %(waitlisted)d waitlisted, "
+                    "%(refused)d refused"
+                ) % {key: log_entry.data[key] for key in ("confirmed", "waitlisted", "refused")}
+            except KeyError:
+                return _("Enrolled a list")
+
+    @actions.register_action("courses.session.cancel_enrollment")
+    class CancelEnrollmentFormatter(LogFormatter):
+        label = _("Cancel an enrolment")
+
+        def format_message(self, log_entry):
+            try:
+                return _("Cancelled the enrolment of %(name)s") % {"name": log_entry.data["name"]}
+            except KeyError:
+                return _("Cancelled an enrolment")
+
+    @actions.register_action("courses.session.cancel")
+    class CancelSessionFormatter(LogFormatter):
+        label = _("Cancel session")
+
+        def format_message(self, log_entry):
+            try:
+                return _("Cancelled the session and told %(count)d people") % {
+                    "count": log_entry.data["told"]
+                }
+            except KeyError:
+                return _("Cancelled the session")

@@ -9,7 +9,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from courses.models import Program, WorkshopIndexPage, WorkshopPage
+from courses.models import Program, Session, WorkshopIndexPage, WorkshopPage
 
 
 class HomePage(Page):
@@ -32,6 +32,8 @@ class HomePage(Page):
 
     #: How many workshops the landing page features.
     FEATURED_WORKSHOPS = 6
+    #: How many of the soonest sessions the landing page lists.
+    UPCOMING_SESSIONS = 5
 
     class Meta:
         verbose_name = _("home page")
@@ -46,6 +48,14 @@ class HomePage(Page):
         context["featured_workshops"] = workshops.filter(offered_on_request=False).select_related(
             "program"
         )[: self.FEATURED_WORKSHOPS]
+        context["upcoming_sessions"] = (
+            Session.objects.upcoming()
+            .open_to_public()
+            .filter(workshop__in=workshops.filter(offered_on_request=False))
+            .with_counts()
+            .select_related("workshop")
+            .prefetch_related("parts")[: self.UPCOMING_SESSIONS]
+        )
         return context
 
 

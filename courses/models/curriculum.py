@@ -7,6 +7,7 @@ previews and moderation.
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -20,6 +21,7 @@ from wagtail.search import index
 from .. import conf
 from ..blocks import CurriculumBlock, total_minutes
 from ..choices import Audience
+from .sessions import Session
 
 
 class Program(index.Indexed, ClusterableModel):
@@ -110,33 +112,60 @@ class WorkshopIndexPage(Page):
             .order_by("title")
         )
 
+    #: How many of the soonest sessions the catalogue lists; each workshop's page lists all its own.
+    UPCOMING_SESSIONS = 12
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         programs = list(Program.objects.all())
         filters = catalogue_filters(request.GET, programs)
+        # One query fetches the upcoming public sessions of every listed workshop, whatever
+        # their number; workshops offered on request are never scheduled publicly.
+        workshops = list(
+            filter_workshops(self.workshops(), filters).prefetch_related(
+                Prefetch(
+                    "sessions",
+                    queryset=Session.objects.upcoming()
+                    .open_to_public()
+                    .with_counts()
+                    .prefetch_related("parts"),
+                    to_attr="upcoming_sessions",
+                )
+            )
+        )
+        for workshop in workshops:
+            if workshop.offered_on_request:
+                workshop.upcoming_sessions = []
+        upcoming = sorted(
+            (session for workshop in workshops for session in workshop.upcoming_sessions),
+            key=lambda session: (session.starts_at, session.pk),
+        )
         context.update(
-            workshops=filter_workshops(self.workshops(), filters),
+            workshops=workshops,
             filters=filters,
             programs=programs,
             audiences=Audience.choices,
+            upcoming_sessions=upcoming[: self.UPCOMING_SESSIONS],
         )
         return context
 
 
 def catalogue_filters(params, programs):
     """Read the program and audience filters from a query string, dropping unknown values."""
-    program = params.get("program", "")
+    slug = params.get("program", "")
+    program = next((p for p in programs if p.slug == slug), None)
     audience = params.get("audience", "")
     return {
-        "program": program if program in {p.slug for p in programs} else "",
+        "program": program.slug if program else "",
+        "program_id": program.pk if program else None,
         "audience": audience if audience in Audience.values else "",
     }
 
 
 def filter_workshops(workshops, filters):
     """Narrow a workshop queryset to the filters returned by :func:`catalogue_filters`."""
-    if filters["program"]:
-        workshops = workshops.filter(program__slug=filters["program"])
+    if filters["program_id"]:
+        workshops = workshops.filter(program_id=filters["program_id"])
     if filters["audience"]:
         workshops = workshops.filter(audience=filters["audience"])
     return workshops
@@ -244,6 +273,11 @@ class WorkshopPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["outcomes"] = self.outcomes.all()
         context["prerequisite_workshops"] = self.prerequisites.live().order_by("title")
+        context["upcoming_sessions"] = (
+            []
+            if self.offered_on_request
+            else self.sessions.upcoming().open_to_public().with_counts().prefetch_related("parts")
+        )
         return context
 
 

@@ -213,6 +213,14 @@ class Session(index.Indexed, ClusterableModel):
         return self.status == SessionStatus.SCHEDULED and now < self.closes_at
 
     @property
+    def places_left(self):
+        """Free seats, never below zero (uses the ``with_counts()`` annotation when present)."""
+        confirmed = getattr(self, "confirmed_count", None)
+        if confirmed is None:
+            confirmed = self.enrollments.filter(status=EnrollmentStatus.CONFIRMED).count()
+        return max(self.capacity - confirmed, 0)
+
+    @property
     def is_online(self):
         return bool(self.online_url)
 
@@ -300,3 +308,12 @@ class Enrollment(models.Model):
     @property
     def is_active(self):
         return self.status != EnrollmentStatus.CANCELLED
+
+    def member_can_cancel(self, now=None):
+        """Members may cancel (or leave the waitlist) until their session starts."""
+        now = now or timezone.now()
+        return (
+            self.is_active
+            and self.session.status == SessionStatus.SCHEDULED
+            and self.session.starts_at > now
+        )

@@ -98,6 +98,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Participants sign in with a one-time link sent by email (courses.signin).
+    "sesame.backends.ModelBackend",
+]
+SESAME_MAX_AGE = 20 * 60  # seconds a sign-in link works
+SESAME_ONE_TIME = True
+
 LOGIN_URL = "wagtailadmin_login"
 LOGIN_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/admin/login/"

@@ -1,0 +1,429 @@
+"""Admin views for education staff: sessions, the people enrolled in them, and cancelling.
+
+The views that act on one session (its people, enrolling, cancelling) are attached to the
+session viewset in ``wagtail_hooks.py``; they check the session model's Wagtail permission
+policy: seeing a session's people needs any permission on sessions, changing them needs
+"change".
+"""
+
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from wagtail.admin import messages
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.widgets.button import Button
+from wagtail.log_actions import log
+from wagtail.snippets.views.snippets import EditView, IndexView
+
+import django_filters
+
+from .admin_forms import BulkEnrolForm, StaffEnrolForm
+from .bulk import enrol_rows, parse_rows, staff_message
+from .choices import EnrollmentSource, EnrollmentStatus, Language, SessionStatus
+from .enrollment import EnrollmentError, cancel, cancel_session, enrol, find_or_create_participant
+from .models import Enrollment, Session, WorkshopPage
+
+
+def local_datetime(value):
+    """A date and time in the site's time zone, formatted for the active language."""
+    if value is None:
+        return ""
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+class LocalDateTimeColumn(Column):
+    """A date and time shown in the site's time zone (not "3 days ago")."""
+
+    def get_value(self, instance):
+        return local_datetime(super().get_value(instance))
+
+
+class LinkColumn(Column):
+    """A column whose value links to the URL that ``get_url(instance)`` returns."""
+
+    cell_template_name = "courses/admin/link_cell.html"
+
+    def __init__(self, name, get_url, **kwargs):
+        super().__init__(name, **kwargs)
+        self.get_url = get_url
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["link_url"] = self.get_url(instance)
+        return context
+
+
+class SessionFilterSet(WagtailFilterSet):
+    workshop = django_filters.ModelChoiceFilter(
+        label=_("Workshop"), queryset=WorkshopPage.objects.order_by("title")
+    )
+    starts_at = django_filters.DateFromToRangeFilter(label=_("Date"), widget=DateRangePickerWidget)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=SessionStatus.choices, empty_label=_("All")
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=Language.choices, empty_label=_("All")
+    )
+
+    class Meta:
+        model = Session
+        fields = ["workshop", "starts_at", "status", "language"]
+
+
+class EnrollmentFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=EnrollmentStatus.choices, empty_label=_("All")
+    )
+    source = django_filters.ChoiceFilter(
+        label=_("Source"), choices=EnrollmentSource.choices, empty_label=_("All")
+    )
+    session = django_filters.ModelChoiceFilter(
+        label=_("Session"),
+        queryset=Session.objects.select_related("workshop").order_by("-starts_at"),
+    )
+
+    class Meta:
+        model = Enrollment
+        fields = ["status", "source", "session"]
+
+
+class SessionActionsMixin:
+    """URLs of the actions on one session, as the current user may use them."""
+
+    people_url_name = None
+    cancel_session_url_name = None
+
+    def get_people_url(self, session):
+        if self.people_url_name and self.user_has_any_permission({"view", "change"}):
+            return reverse(self.people_url_name, args=[quote(session.pk)])
+
+    def get_cancel_session_url(self, session):
+        if (
+            self.cancel_session_url_name
+            and session.status == SessionStatus.SCHEDULED
+            and self.user_has_permission("change")
+        ):
+            return reverse(self.cancel_session_url_name, args=[quote(session.pk)])
+
+
+class SessionIndexView(SessionActionsMixin, IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if people_url := self.get_people_url(instance):
+            buttons.append(MenuItem(_("People"), url=people_url, icon_name="group", priority=15))
+        if cancel_url := self.get_cancel_session_url(instance):
+            buttons.append(
+                MenuItem(_("Cancel session"), url=cancel_url, icon_name="cross", priority=40)
+            )
+        return buttons
+
+
+class SessionEditView(SessionActionsMixin, EditView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if people_url := self.get_people_url(self.object):
+            buttons.append(Button(_("People"), url=people_url, icon_name="group", priority=5))
+        if cancel_url := self.get_cancel_session_url(self.object):
+            buttons.append(
+                Button(_("Cancel session"), url=cancel_url, icon_name="cross", priority=40)
+            )
+        return buttons
+
+
+class SessionObjectView(
+    SessionActionsMixin,
+    PermissionCheckedMixin,
+    BaseObjectMixin,
+    WagtailAdminTemplateMixin,
+    TemplateView,
+):
+    """Base of the views about one session, reached from its row in the list."""
+
+    model = Session
+    index_url_name = None
+    edit_url_name = None
+    bulk_enrol_url_name = None
+    cancel_enrollment_url_name = None
+    header_icon = "date"
+    any_permission_required = {"view", "change"}
+    #: Actions that need a permission beyond seeing the session.
+    post_permission_required = "change"
+
+    def get_base_object_queryset(self):
+        return Session.objects.select_related("workshop", "restricted_to_local")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST" and not self.user_has_permission(self.post_permission_required):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_breadcrumbs_items(self):
+        items = [
+            {
+                "url": reverse(self.index_url_name),
+                "label": Session._meta.verbose_name_plural.capitalize(),
+            }
+        ]
+        if self.user_has_permission("change"):
+            items.append(
+                {
+                    "url": reverse(self.edit_url_name, args=[quote(self.object.pk)]),
+                    "label": str(self.object),
+                }
+            )
+        items.append(
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()}
+        )
+        return self.breadcrumbs_items + items
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = []
+        if self.user_has_permission("change"):
+            edit_url = reverse(self.edit_url_name, args=[quote(self.object.pk)])
+            buttons.append(Button(_("Edit session"), url=edit_url, icon_name="edit", priority=10))
+            if self.object.status == SessionStatus.SCHEDULED:
+                bulk_url = reverse(self.bulk_enrol_url_name, args=[quote(self.object.pk)])
+                buttons.append(
+                    Button(_("Enrol a list"), url=bulk_url, icon_name="group", priority=20)
+                )
+        if cancel_url := self.get_cancel_session_url(self.object):
+            buttons.append(
+                Button(_("Cancel session"), url=cancel_url, icon_name="cross", priority=40)
+            )
+        return buttons
+
+    def get_people_url(self, session=None):
+        return super().get_people_url(session or self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["session"] = self.object
+        context["people_url"] = self.get_people_url()
+        context["starts"] = local_datetime(self.object.starts_at)
+        context["ends"] = local_datetime(self.object.ends_at)
+        return context
+
+
+class SessionPeopleView(SessionObjectView):
+    """Everyone confirmed or waiting for a session, with staff enrolment and cancelling."""
+
+    page_title = _("People")
+    template_name = "courses/admin/session_people.html"
+
+    def get_enrollments(self):
+        return (
+            Enrollment.objects.filter(session=self.object)
+            .exclude(status=EnrollmentStatus.CANCELLED)
+            .select_related("participant__local")
+            .order_by("created_at", "pk")
+        )
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        confirmed, waitlisted = [], []
+        for enrollment in self.get_enrollments():
+            if enrollment.status == EnrollmentStatus.CONFIRMED:
+                confirmed.append(enrollment)
+            else:
+                enrollment.position = len(waitlisted) + 1
+                waitlisted.append(enrollment)
+        can_change = self.user_has_permission("change")
+        context.update(
+            {
+                "confirmed": confirmed,
+                "waitlisted": waitlisted,
+                "can_change": can_change,
+                "can_enrol": can_change and self.object.status == SessionStatus.SCHEDULED,
+                "form": form or StaffEnrolForm(),
+                "bulk_enrol_url": reverse(self.bulk_enrol_url_name, args=[self.object.pk]),
+                "cancel_enrollment_url_name": self.cancel_enrollment_url_name,
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = StaffEnrolForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        data = form.cleaned_data
+        participant = find_or_create_participant(
+            name=data["name"], email=data["email"], local=data["local"]
+        )
+        try:
+            result = enrol(
+                self.object.pk,
+                participant.pk,
+                source=EnrollmentSource.STAFF,
+                override_prerequisites=data["override_prerequisites"],
+                ignore_deadline=True,
+            )
+        except EnrollmentError as error:
+            form.add_error(None, staff_message(error))
+            return self.render_to_response(self.get_context_data(form=form))
+        log(
+            instance=self.object,
+            action="courses.session.enrol",
+            user=request.user,
+            data={"name": participant.name, "status": result.enrollment.status},
+        )
+        if result.confirmed:
+            message = gettext("%(name)s is enrolled.") % {"name": participant.name}
+        else:
+            message = gettext(
+                "The session is full: %(name)s is number %(position)d on the waitlist."
+            ) % {
+                "name": participant.name,
+                "position": result.position,
+            }
+        messages.success(request, message)
+        return redirect(self.get_people_url())
+
+
+class CancelSessionView(SessionObjectView):
+    """Ask for confirmation, then cancel the session and tell everyone enrolled."""
+
+    page_title = _("Cancel session")
+    template_name = "courses/admin/cancel_session.html"
+    any_permission_required = {"change"}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        active = self.object.enrollments.exclude(status=EnrollmentStatus.CANCELLED)
+        context["active_count"] = active.count()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if self.object.status != SessionStatus.SCHEDULED:
+            messages.error(request, gettext("Only a scheduled session can be cancelled."))
+            return redirect(self.get_people_url())
+        cancelled = cancel_session(self.object.pk)
+        log(
+            instance=self.object,
+            action="courses.session.cancel",
+            user=request.user,
+            data={"told": len(cancelled)},
+        )
+        messages.success(
+            request,
+            gettext("The session is cancelled. %(count)d people will be told by email.")
+            % {"count": len(cancelled)},
+        )
+        return redirect(self.get_people_url())
+
+
+class CancelEnrollmentView(SessionObjectView):
+    """Ask for confirmation, then cancel one person's enrolment (the waitlist moves up)."""
+
+    page_title = _("Cancel enrolment")
+    template_name = "courses/admin/cancel_enrollment.html"
+    any_permission_required = {"change"}
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.enrollment = get_object_or_404(
+            Enrollment.objects.select_related("participant"),
+            pk=self.kwargs["enrollment_pk"],
+            session=self.object,
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["enrollment"] = self.enrollment
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if self.enrollment.status != EnrollmentStatus.CANCELLED:
+            promoted = cancel(self.enrollment.pk, by_staff=True)
+            log(
+                instance=self.object,
+                action="courses.session.cancel_enrollment",
+                user=request.user,
+                data={"name": self.enrollment.participant.name},
+            )
+            message = gettext("The enrolment of %(name)s is cancelled.") % {
+                "name": self.enrollment.participant.name
+            }
+            if promoted:
+                names = ", ".join(enrollment.participant.name for enrollment in promoted)
+                message += " " + gettext("Moved up from the waitlist: %(names)s.") % {
+                    "names": names
+                }
+            messages.success(request, message)
+        return redirect(self.get_people_url())
+
+
+class BulkEnrolView(SessionObjectView):
+    """Enrol a pasted or uploaded list of members, all or nothing on malformed rows."""
+
+    page_title = _("Enrol a list")
+    template_name = "courses/admin/bulk_enrol.html"
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", form or BulkEnrolForm())
+        context["can_enrol"] = self.object.status == SessionStatus.SCHEDULED
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = BulkEnrolForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        text = form.cleaned_data["text"]
+        rows, problems = parse_rows(text)
+        if problems or not rows:
+            # Show the list again as it was sent, uploaded or pasted, so it can be corrected.
+            form = BulkEnrolForm(
+                {
+                    "rows": text,
+                    "override_prerequisites": form.cleaned_data["override_prerequisites"],
+                }
+            )
+            form.is_valid()
+            if problems:
+                form.add_error(
+                    "rows",
+                    ngettext(
+                        "%(count)d row needs fixing: see the list above.",
+                        "%(count)d rows need fixing: see the list above.",
+                        len(problems),
+                    )
+                    % {"count": len(problems)},
+                )
+            else:
+                form.add_error("rows", gettext("The list has no members in it."))
+            return self.render_to_response(self.get_context_data(form=form, problems=problems))
+        outcomes = enrol_rows(
+            self.object.pk,
+            rows,
+            override_prerequisites=form.cleaned_data["override_prerequisites"],
+        )
+        counts = {
+            status: sum(1 for outcome in outcomes if outcome.status == status)
+            for status in ("confirmed", "waitlisted", "refused")
+        }
+        log(
+            instance=self.object,
+            action="courses.session.bulk_enrol",
+            user=request.user,
+            data=counts,
+        )
+        return self.render_to_response(
+            self.get_context_data(form=BulkEnrolForm(), outcomes=outcomes, counts=counts)
+        )

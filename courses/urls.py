@@ -1,0 +1,24 @@
+"""Public URLs of the courses app, included by a site with ``path("", include("courses.urls"))``."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "courses"
+
+urlpatterns = [
+    path("sessions/<int:session_id>/enrol/", views.enrol_form, name="enrol"),
+    path("sessions/<int:session_id>/enrol/done/", views.enrol_result, name="enrol_result"),
+    path("sessions/<int:session_id>/calendar.ics", views.calendar_file, name="session_calendar"),
+    path("enrolments/cancel/<str:token>/", views.cancel_by_link, name="cancel_enrollment"),
+    path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-in/sent/", views.sign_in_sent, name="sign_in_sent"),
+    path("sign-in/link/", views.sign_in_link, name="sign_in_link"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("my-learning/", views.my_learning, name="my_learning"),
+    path(
+        "my-learning/enrolments/<int:enrollment_id>/cancel/",
+        views.my_learning_cancel,
+        name="my_learning_cancel",
+    ),
+]

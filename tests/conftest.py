@@ -1,0 +1,118 @@
+"""Fixtures shared by the whole suite: a site with its catalogue, and one user per role.
+
+The roles are those of DESIGN.md: anonymous visitors, participants (signed in, in no group),
+facilitators, education staff and superusers. Groups come from the data migrations.
+"""
+
+import os
+
+from django.contrib.auth.models import AnonymousUser
+
+from wagtail.models import Page, Site
+
+import pytest
+
+from tests.factories import (
+    FacilitatorFactory,
+    HomePageFactory,
+    SuperuserFactory,
+    UserFactory,
+    WorkshopIndexPageFactory,
+    make_staff_user,
+)
+
+# Benchmarks measure budgets on bigger data and take minutes: plain `pytest` (`make test`)
+# skips the whole folder, conftest included; `make bench` sets EDUCATION_BENCH=1 to run it.
+collect_ignore_glob = [] if os.environ.get("EDUCATION_BENCH") == "1" else ["benchmarks"]
+
+
+@pytest.fixture
+def home_page(db):
+    """A home.HomePage at the root of the default Site, in place of Wagtail's welcome page."""
+    root = Page.get_first_root_node()
+    welcome_pages = list(root.get_children())
+    home = HomePageFactory(parent=root, slug="union-education")
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site(hostname="localhost", port=80, is_default_site=True)
+    site.root_page = home
+    site.site_name = "Union Education"
+    site.save()
+    for page in welcome_pages:
+        page.delete()
+    Site.clear_site_root_paths_cache()
+    return home
+
+
+@pytest.fixture
+def site_root(home_page):
+    """The default Site, whose root page is the home page."""
+    return Site.objects.get(is_default_site=True)
+
+
+@pytest.fixture
+def catalogue(home_page):
+    """The workshop catalogue at /workshops/."""
+    return WorkshopIndexPageFactory(parent=home_page)
+
+
+@pytest.fixture
+def anonymous():
+    """A visitor who has not signed in."""
+    return AnonymousUser()
+
+
+@pytest.fixture
+def participant(db):
+    """A union member who signed in: no group, no admin access."""
+    return UserFactory(username="participant", email="participant@example.org")
+
+
+@pytest.fixture
+def another_participant(db):
+    """Another member, to check nobody sees what belongs to someone else."""
+    return UserFactory(username="other-participant", email="other@example.org")
+
+
+@pytest.fixture
+def facilitator(db):
+    """A user in the Facilitators group, with a facilitator profile."""
+    return FacilitatorFactory(
+        user__username="facilitator", user__email="facilitator@example.org"
+    ).user
+
+
+@pytest.fixture
+def staff(db):
+    """A user in the Education staff group."""
+    return make_staff_user(username="staff", email="staff@example.org")
+
+
+@pytest.fixture
+def superuser(db):
+    return SuperuserFactory(username="admin", email="admin@example.org")
+
+
+@pytest.fixture
+def users(anonymous, participant, another_participant, facilitator, staff, superuser):
+    """Every role by name, for tests that go through each in turn."""
+    return {
+        "anonymous": anonymous,
+        "participant": participant,
+        "another_participant": another_participant,
+        "facilitator": facilitator,
+        "staff": staff,
+        "superuser": superuser,
+    }
+
+
+@pytest.fixture
+def client_as(client):
+    """``client_as(user)``: the test client signed in as ``user`` (anonymous for None)."""
+
+    def sign_in(user):
+        if user is not None and user.is_authenticated:
+            client.force_login(user)
+        return client
+
+    return sign_in

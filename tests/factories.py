@@ -1,0 +1,220 @@
+"""Small builders for the test suite: one factory per model, valid by default.
+
+Factories build the least that makes a valid object; a test states what matters to it by
+passing keyword arguments (``WorkshopPageFactory(parent=catalogue, audience=...)``).
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils.text import slugify
+
+import factory
+import wagtail_factories
+from factory.django import DjangoModelFactory
+
+from courses.choices import ActivityType, Audience
+from courses.models import (
+    Division,
+    Local,
+    Program,
+    Sector,
+    WorkshopIndexPage,
+    WorkshopOutcome,
+    WorkshopPage,
+)
+from courses.roles import FACILITATORS_GROUP, STAFF_GROUP
+from facilitators.models import Facilitator, FacilitatorGuidePage
+from home.models import HomePage
+
+#: The password every user built here signs in with.
+PASSWORD = "correct horse battery staple"
+
+
+def curriculum(total_minutes=360, modules=3, titles=None):
+    """Raw curriculum stream data: ``modules`` modules whose minutes add up to ``total_minutes``.
+
+    The last module takes whatever the others leave, so any total of at least
+    ``5 * modules`` minutes can be built.
+    """
+    share = total_minutes // modules
+    minutes = [share] * (modules - 1) + [total_minutes - share * (modules - 1)]
+    titles = titles or [f"Module {number}" for number in range(1, modules + 1)]
+    return [
+        {
+            "type": "module",
+            "value": {
+                "title": title,
+                "minutes": length,
+                "activity_type": ActivityType.DISCUSSION,
+                "description": f"What happens in {title.lower()}.",
+                "handout": None,
+            },
+        }
+        for title, length in zip(titles, minutes, strict=True)
+    ]
+
+
+class DivisionFactory(DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Division {n}")
+    code = factory.Sequence(lambda n: f"D{n}")
+
+    class Meta:
+        model = Division
+
+
+class SectorFactory(DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Sector {n}")
+
+    class Meta:
+        model = Sector
+
+
+class LocalFactory(DjangoModelFactory):
+    number = factory.Sequence(lambda n: str(1000 + n))
+    name = factory.LazyAttribute(lambda local: f"Local {local.number} members")
+    city = "Toronto"
+    division = factory.SubFactory(DivisionFactory)
+    sector = factory.SubFactory(SectorFactory)
+
+    class Meta:
+        model = Local
+
+
+class ProgramFactory(DjangoModelFactory):
+    title = factory.Sequence(lambda n: f"Program {n}")
+    slug = factory.LazyAttribute(lambda program: slugify(program.title))
+    description = "A stream of workshops."
+
+    class Meta:
+        model = Program
+
+
+class UserFactory(DjangoModelFactory):
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    first_name = "Pat"
+    last_name = factory.Sequence(lambda n: f"Member{n}")
+    password = factory.django.Password(PASSWORD)
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def groups(user, create, extracted, **kwargs):
+        """``UserFactory(groups=["Facilitators"])`` puts the user in those groups by name."""
+        if create and extracted:
+            user.groups.add(*(group_named(name) for name in extracted))
+
+
+class SuperuserFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"admin{n}")
+    is_staff = True
+    is_superuser = True
+
+
+def group_named(name):
+    """A group created by the data migrations (Education staff, Facilitators)."""
+    return Group.objects.get(name=name)
+
+
+def staff_group():
+    return group_named(STAFF_GROUP)
+
+
+def facilitators_group():
+    return group_named(FACILITATORS_GROUP)
+
+
+def make_staff_user(**kwargs):
+    """A member of the Education staff group."""
+    return UserFactory(groups=[STAFF_GROUP], **kwargs)
+
+
+def make_facilitator_user(**kwargs):
+    """A member of the Facilitators group."""
+    return UserFactory(groups=[FACILITATORS_GROUP], **kwargs)
+
+
+class FacilitatorFactory(DjangoModelFactory):
+    user = factory.SubFactory(UserFactory, groups=[FACILITATORS_GROUP])
+    bio = "Shop steward for twelve years."
+    teaches_in_english = True
+    teaches_in_french = False
+
+    class Meta:
+        model = Facilitator
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def certified_workshops(facilitator, create, extracted, **kwargs):
+        if create and extracted:
+            facilitator.certified_workshops.set(extracted)
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    title = "Union Education"
+    slug = "home"
+    heading = "Learn together, win together"
+    introduction = "Workshops for members, stewards and local executives."
+
+    class Meta:
+        model = HomePage
+
+
+class WorkshopIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Workshops"
+    slug = "workshops"
+    introduction = "Every workshop the education program offers."
+
+    class Meta:
+        model = WorkshopIndexPage
+
+
+class WorkshopPageFactory(wagtail_factories.PageFactory):
+    """A live six-hour workshop with a valid curriculum and one learning outcome.
+
+    Pass ``outcomes=["...", "..."]`` for other outcomes, ``duration_hours`` and the curriculum
+    follows, or ``curriculum=curriculum(...)`` to build a particular one.
+    """
+
+    title = factory.Sequence(lambda n: f"Workshop {n}")
+    summary = factory.LazyAttribute(lambda page: f"A day on {page.title.lower()}.")
+    program = None
+    audience = Audience.ALL_MEMBERS
+    duration_hours = 6
+    curriculum = factory.LazyAttribute(lambda page: curriculum(page.duration_hours * 60))
+
+    class Meta:
+        model = WorkshopPage
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def outcomes(page, create, extracted, **kwargs):
+        if not create:
+            return
+        texts = extracted if extracted is not None else ["Explain what the workshop covers."]
+        WorkshopOutcome.objects.bulk_create(
+            WorkshopOutcome(page=page, text=text, sort_order=order)
+            for order, text in enumerate(texts)
+        )
+
+
+class FacilitatorGuidePageFactory(wagtail_factories.PageFactory):
+    """A guide; give it ``parent=workshop``. It is made private by a signal handler."""
+
+    title = "Facilitator guide"
+    slug = "guide"
+    introduction = "<p>Arrive an hour early to set up the room.</p>"
+    agenda = factory.LazyFunction(
+        lambda: [
+            {
+                "type": "item",
+                "value": {"starts_at": "09:00", "minutes": 30, "title": "Welcome", "notes": ""},
+            }
+        ]
+    )
+    facilitator_notes = "<p>Keep the parking lot on the flip chart.</p>"
+
+    class Meta:
+        model = FacilitatorGuidePage
