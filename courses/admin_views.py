@@ -32,7 +32,7 @@ import django_filters
 from .admin_forms import BulkEnrolForm, StaffEnrolForm
 from .bulk import enrol_rows, parse_rows, staff_message
 from .choices import EnrollmentSource, EnrollmentStatus, Language, SessionStatus
-from .enrollment import EnrollmentError, cancel, cancel_session, enrol, find_or_create_participant
+from .enrollment import EnrollmentError, cancel, cancel_session, enrol_person
 from .models import Enrollment, Session, WorkshopPage
 
 
@@ -263,13 +263,12 @@ class SessionPeopleView(SessionObjectView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         data = form.cleaned_data
-        participant = find_or_create_participant(
-            name=data["name"], email=data["email"], local=data["local"]
-        )
         try:
-            result = enrol(
+            result = enrol_person(
                 self.object.pk,
-                participant.pk,
+                name=data["name"],
+                email=data["email"],
+                local=data["local"],
                 source=EnrollmentSource.STAFF,
                 override_prerequisites=data["override_prerequisites"],
                 ignore_deadline=True,
@@ -281,15 +280,17 @@ class SessionPeopleView(SessionObjectView):
             instance=self.object,
             action="courses.session.enrol",
             user=request.user,
-            data={"name": participant.name, "status": result.enrollment.status},
+            data={"name": result.enrollment.participant.name, "status": result.enrollment.status},
         )
         if result.confirmed:
-            message = gettext("%(name)s is enrolled.") % {"name": participant.name}
+            message = gettext("%(name)s is enrolled.") % {
+                "name": result.enrollment.participant.name
+            }
         else:
             message = gettext(
                 "The session is full: %(name)s is number %(position)d on the waitlist."
             ) % {
-                "name": participant.name,
+                "name": result.enrollment.participant.name,
                 "position": result.position,
             }
         messages.success(request, message)

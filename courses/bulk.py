@@ -17,13 +17,15 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .choices import EnrollmentSource, EnrollmentStatus
-from .enrollment import AlreadyEnrolled, EnrollmentError, enrol, find_or_create_participant
+from .enrollment import AlreadyEnrolled, EnrollmentError, enrol_person
 from .models import Local
 
 DELIMITERS = ("\t", ";", ",")
 #: Words that mark the first row as a header rather than a member (compared in lower case).
 HEADER_EMAIL_LABELS = {"email", "e-mail", "email address", "courriel", "adresse courriel"}
-LOCAL_PREFIX = re.compile(r"^(local|section locale|section)\s*(no\.?|n°)?\s*#?\s*", re.IGNORECASE)
+LOCAL_PREFIX = re.compile(
+    r"^(?:(?:local|section locale|section)\s*(?:no\.?|n°)?\s*)?#?\s*", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -182,13 +184,12 @@ def enrol_rows(session_id, rows, *, override_prerequisites=False):
     outcomes = []
     with transaction.atomic():
         for row in rows:
-            participant = find_or_create_participant(
-                name=row.name, email=row.email, local=row.local
-            )
             try:
-                result = enrol(
+                result = enrol_person(
                     session_id,
-                    participant.pk,
+                    name=row.name,
+                    email=row.email,
+                    local=row.local,
                     source=EnrollmentSource.STAFF,
                     override_prerequisites=override_prerequisites,
                     ignore_deadline=True,

@@ -158,9 +158,11 @@ def enrol(
     Raises :class:`EnrollmentError` when a rule refuses it. Staff may override prerequisites
     and the deadline (``override_prerequisites``, ``ignore_deadline``).
     """
-    now = now or timezone.now()
     with transaction.atomic():
         session = _locked_session(session_id)
+        # Read the clock only once the session is locked, so that created_at orders enrolments
+        # in the order they were given their seats or waitlist places.
+        now = now or timezone.now()
         participant = Participant.objects.select_related("local").get(pk=participant_id)
 
         if session.status == SessionStatus.CANCELLED:
@@ -216,6 +218,17 @@ def enrol(
 
         _queue_email("confirmed" if has_seat else "waitlisted", enrollment.pk)
         return EnrollmentResult(enrollment, None if has_seat else waitlist_position(enrollment))
+
+
+def enrol_person(session_id, *, name, email, local=None, preferred_language=None, **options):
+    """Enrol someone known by name and email: :func:`find_or_create_participant`, then
+    :func:`enrol` with ``options``, in one transaction, so that a refused enrolment leaves no
+    new participant behind."""
+    with transaction.atomic():
+        participant = find_or_create_participant(
+            name=name, email=email, local=local, preferred_language=preferred_language
+        )
+        return enrol(session_id, participant.pk, **options)
 
 
 def _already_message(enrollment):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import tasks
 from .calendar import session_calendar
@@ -20,8 +20,7 @@ from .enrollment import (
     EnrollmentError,
     RegistrationClosed,
     cancel,
-    enrol,
-    find_or_create_participant,
+    enrol_person,
     waitlist_position,
 )
 from .forms import EnrolForm, SignInForm, local_choice_label
@@ -70,20 +69,17 @@ def enrol_form(request, session_id):
             "local": local_choice_label(participant.local) if participant.local else "",
             "preferred_language": participant.preferred_language,
         }
-    form = EnrolForm(request.POST or None, initial=initial)
+    form = EnrolForm(request.POST if request.method == "POST" else None, initial=initial)
 
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        participant = find_or_create_participant(
-            name=data["name"],
-            email=data["email"],
-            local=data["local"],
-            preferred_language=data["preferred_language"],
-        )
         try:
-            result = enrol(
+            result = enrol_person(
                 session.pk,
-                participant.pk,
+                name=data["name"],
+                email=data["email"],
+                local=data["local"],
+                preferred_language=data["preferred_language"],
                 accessibility_needs=data["accessibility_needs"],
                 childcare_needs=data["childcare_needs"],
             )
@@ -205,7 +201,7 @@ def sign_in(request):
     next_url = safe_next_url(
         request.POST.get("next") or request.GET.get("next"), reverse("courses:my_learning")
     )
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         tasks.send_sign_in_email.enqueue(email=form.cleaned_data["email"], next_url=next_url)
         return redirect("courses:sign_in_sent")
@@ -307,17 +303,34 @@ def my_learning(request):
     return render(request, "courses/my_learning.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def my_learning_cancel(request, enrollment_id):
-    """Cancel one of the signed-in member's own enrolments, or leave a waitlist."""
+    """Cancel one of the signed-in member's own enrolments, or leave a waitlist.
+
+    GET asks for confirmation; POST cancels.
+    """
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("courses:my_learning"), reverse("courses:sign_in"))
     enrollment = get_object_or_404(
-        Enrollment.objects.select_related("session__workshop"),
+        Enrollment.objects.select_related("participant", "session__workshop").prefetch_related(
+            "session__parts"
+        ),
         pk=enrollment_id,
         participant__user=request.user,
     )
     title = enrollment.session.workshop.title
+    if request.method == "GET":
+        return render(
+            request,
+            "courses/cancel_confirm.html",
+            {
+                "enrollment": enrollment,
+                "session": enrollment.session,
+                "workshop": enrollment.session.workshop,
+                "can_cancel": enrollment.member_can_cancel(),
+                "keep_url": reverse("courses:my_learning"),
+            },
+        )
     if not enrollment.is_active:
         messages.info(request, _("This enrolment was already cancelled."))
     else:

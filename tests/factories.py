@@ -4,20 +4,27 @@ Factories build the least that makes a valid object; a test states what matters 
 passing keyword arguments (``WorkshopPageFactory(parent=catalogue, audience=...)``).
 """
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from django.utils.text import slugify
 
 import factory
 import wagtail_factories
 from factory.django import DjangoModelFactory
 
-from courses.choices import ActivityType, Audience
+from courses.choices import ActivityType, Audience, EnrollmentStatus, Language
 from courses.models import (
     Division,
+    Enrollment,
     Local,
+    Participant,
     Program,
     Sector,
+    Session,
+    SessionPart,
     WorkshopIndexPage,
     WorkshopOutcome,
     WorkshopPage,
@@ -218,3 +225,90 @@ class FacilitatorGuidePageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = FacilitatorGuidePage
+
+
+class ParticipantFactory(DjangoModelFactory):
+    """A member who takes part in sessions, in a local, with no account unless given ``user``."""
+
+    name = factory.Sequence(lambda n: f"Sam Member{n}")
+    email = factory.Sequence(lambda n: f"member{n}@example.org")
+    local = factory.SubFactory(LocalFactory)
+    preferred_language = Language.ENGLISH
+    user = None
+
+    class Meta:
+        model = Participant
+
+
+def session_parts(start, hours=6, days=1):
+    """Unsaved parts of a session: ``days`` sittings of ``hours`` hours, a day apart."""
+    return [
+        SessionPart(
+            starts_at=start + timedelta(days=day),
+            ends_at=start + timedelta(days=day, hours=hours),
+        )
+        for day in range(days)
+    ]
+
+
+class SessionFactory(DjangoModelFactory):
+    """A scheduled, public, in-person session of 25 seats, one six-hour part, in two weeks.
+
+    ``start`` (an aware datetime), ``hours`` and ``days`` shape its parts; ``starts_at`` and
+    ``ends_at`` follow from them when it is saved. Pass ``workshop=`` a page under the
+    catalogue when the test needs its URL. ``facilitators=[user, ...]`` assigns people.
+    """
+
+    workshop = factory.SubFactory(WorkshopPageFactory)
+    language = Language.ENGLISH
+    venue = "Union Hall"
+    address = "15 Gervais Drive"
+    city = "Toronto"
+    capacity = 25
+    parts = factory.LazyAttribute(
+        lambda session: session_parts(session.start, session.hours, session.days)
+    )
+
+    class Params:
+        start = factory.LazyFunction(
+            lambda: (timezone.now() + timedelta(days=14)).replace(
+                hour=14, minute=0, second=0, microsecond=0
+            )
+        )
+        hours = 6
+        days = 1
+
+    class Meta:
+        model = Session
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def facilitators(session, create, extracted, **kwargs):
+        if create and extracted:
+            session.facilitators.set(extracted)
+
+
+class EnrollmentFactory(DjangoModelFactory):
+    """A confirmed enrolment written directly, without the enrolment rules or their emails.
+
+    For the state a test starts from; tests of the rules themselves go through
+    ``courses.enrollment``.
+    """
+
+    participant = factory.SubFactory(ParticipantFactory)
+    session = factory.SubFactory(SessionFactory)
+    status = EnrollmentStatus.CONFIRMED
+    created_at = factory.LazyFunction(timezone.now)
+    confirmed_at = factory.LazyAttribute(
+        lambda enrollment: (
+            enrollment.created_at if enrollment.status == EnrollmentStatus.CONFIRMED else None
+        )
+    )
+    cancelled_at = factory.LazyAttribute(
+        lambda enrollment: (
+            enrollment.created_at if enrollment.status == EnrollmentStatus.CANCELLED else None
+        )
+    )
+
+    class Meta:
+        model = Enrollment

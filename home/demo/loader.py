@@ -11,13 +11,14 @@ reference indexes through Wagtail's own signal handlers.
 """
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import escape
 
 from wagtail.documents.models import Document
@@ -25,12 +26,17 @@ from wagtail.log_actions import log
 from wagtail.models import Collection, Page, Site
 from wagtail.utils.file import hash_filelike
 
+from courses.choices import EnrollmentSource, EnrollmentStatus
 from courses.models import (
     Division,
+    Enrollment,
     Local,
+    Participant,
     Program,
     ProgramRequirement,
     Sector,
+    Session,
+    SessionPart,
     WorkshopIndexPage,
     WorkshopOutcome,
     WorkshopPage,
@@ -38,7 +44,7 @@ from courses.models import (
 from facilitators.models import Facilitator, FacilitatorGuidePage, GuideHandout
 from home.models import HomePage, OrganisationSettings
 
-from . import guides, union, workshops
+from . import guides, sessions, union, workshops
 
 HANDOUTS_COLLECTION = "Handouts"
 SITE_HOSTNAME = "localhost"
@@ -58,7 +64,8 @@ def load_demo():
         load_program_requirements(programs, workshop_pages, created)
         load_guides(workshop_pages, created)
         load_union_structure(created)
-        load_users(workshop_pages, created)
+        member = load_users(workshop_pages, created)
+        load_sessions(workshop_pages, member, created)
     return +created  # Drop the kinds of object of which nothing was created.
 
 
@@ -406,7 +413,7 @@ def get_or_create_user(data, created, password=None):
 
 
 def load_users(workshop_pages, created):
-    """Admin, staff and facilitators (password ``changeme``), and one participant."""
+    """Admin, staff and facilitators (password ``changeme``), and one participant (returned)."""
     for data in union.USERS:
         user = get_or_create_user(data, created, password=union.DEMO_PASSWORD)
         groups = Group.objects.filter(name__in=data["groups"])
@@ -414,7 +421,7 @@ def load_users(workshop_pages, created):
             user.groups.add(*groups)
         if "facilitator" in data:
             load_facilitator(user, data["facilitator"], workshop_pages, created)
-    get_or_create_user(union.MEMBER, created)
+    return get_or_create_user(union.MEMBER, created)
 
 
 def load_facilitator(user, data, workshop_pages, created):
@@ -435,3 +442,211 @@ def load_facilitator(user, data, workshop_pages, created):
     missing = set(certified) - set(facilitator.certified_workshops.all())
     if missing:
         facilitator.certified_workshops.add(*missing)
+
+
+# Sessions, participants and enrolments
+
+
+def load_sessions(workshop_pages, member_user, created):
+    """The demo schedule (``sessions.SESSIONS``) for every workshop that has no session yet.
+
+    A workshop with sessions, demo or not, is left alone, so loading again on a later day adds
+    nothing. Enrolments are written directly rather than through ``courses.enrollment``, which
+    rightly refuses sessions that have started and emails everyone; the loader checks the same
+    invariants itself: never more confirmed than seats, a waitlist only when full, and one
+    enrolment per participant and session.
+    """
+    now = timezone.now()
+    today = timezone.localdate(now)
+    locals_by_number = Local.objects.in_bulk(field_name="number")
+    participants = load_participants(locals_by_number, created)
+    member = load_member_participant(member_user, locals_by_number, created)
+    unscheduled = {
+        plan.workshop
+        for plan in sessions.SESSIONS
+        if not workshop_pages[plan.workshop].sessions.exists()
+    }
+    usernames = {username for plan in sessions.SESSIONS for username in plan.facilitators}
+    facilitators = (
+        get_user_model()
+        .objects.select_related("facilitator_profile")
+        .in_bulk(usernames, field_name="username")
+    )
+    placed = defaultdict(set)  # participant pks per workshop: nobody takes a workshop twice
+    turn = 0  # where the next session starts picking from its pool, to share the seats around
+    for plan in sessions.SESSIONS:
+        if plan.workshop not in unscheduled:
+            continue
+        workshop = workshop_pages[plan.workshop]
+        session = create_session(plan, workshop, today, locals_by_number, facilitators)
+        created["sessions"] += 1
+        pool = [
+            participant
+            for participant in participants
+            if (
+                participant.local_id == session.restricted_to_local_id
+                if plan.local
+                else participant.preferred_language == plan.language
+            )
+        ]
+        chosen = pick_participants(
+            pool, plan.confirmed + plan.waitlisted, placed[plan.workshop], turn, plan
+        )
+        turn += len(chosen)
+        confirmed, waitlisted = chosen[: plan.confirmed], chosen[plan.confirmed :]
+        if plan.member == sessions.CONFIRMED:
+            confirmed.insert(min(2, len(confirmed)), member)
+        elif plan.member == sessions.WAITLISTED:
+            waitlisted.insert(min(1, len(waitlisted)), member)
+        check_seats(plan, confirmed, waitlisted)
+        placed[plan.workshop].update(participant.pk for participant in confirmed + waitlisted)
+        created["enrolments"] += len(create_enrolments(session, plan, confirmed, waitlisted, now))
+
+
+def load_participants(locals_by_number, created):
+    """The demo participants, found by email (any case), in the order of ``sessions``."""
+    participants = []
+    for name, email, number, language in sessions.PARTICIPANTS:
+        participant, was_created = Participant.objects.get_or_create(
+            email__iexact=email,
+            defaults={
+                "name": name,
+                "email": email,
+                "local": locals_by_number[number],
+                "preferred_language": language,
+            },
+        )
+        created["participants"] += was_created
+        participants.append(participant)
+    return participants
+
+
+def load_member_participant(user, locals_by_number, created):
+    """The demo member's participant record, linked to their account so that they can sign in."""
+    participant, was_created = Participant.objects.get_or_create(
+        email__iexact=user.email,
+        defaults={
+            "name": user.get_full_name(),
+            "email": user.email,
+            "local": locals_by_number[sessions.MEMBER_LOCAL],
+            "preferred_language": sessions.MEMBER_LANGUAGE,
+        },
+    )
+    created["participants"] += was_created
+    if participant.user_id is None and not Participant.objects.filter(user=user).exists():
+        participant.user = user
+        participant.save(update_fields=["user"])
+    return participant
+
+
+def session_day(today, days):
+    """The date ``days`` from today, moved to a working day (later ahead of today, earlier behind).
+
+    Weekends and the winter holidays (24 December to 1 January) are not working days.
+    """
+    day = today + datetime.timedelta(days=days)
+    step = datetime.timedelta(days=1 if days >= 0 else -1)
+    while days and not is_working_day(day):
+        day += step
+    return day
+
+
+def is_working_day(day):
+    winter_holidays = (day.month == 12 and day.day >= 24) or (day.month == 1 and day.day == 1)
+    return day.weekday() < 5 and not winter_holidays
+
+
+def local_time(day, clock):
+    """``day`` at ``clock`` ("09:00") in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.fromisoformat(clock)))
+
+
+def session_parts(plan, today):
+    day = session_day(today, plan.days)
+    if not plan.half_days:
+        return [
+            SessionPart(
+                starts_at=local_time(day, sessions.DAY_STARTS_AT),
+                ends_at=local_time(day, sessions.DAY_ENDS_AT),
+            )
+        ]
+    next_day = session_day(day, 1)
+    return [
+        SessionPart(
+            starts_at=local_time(half_day, sessions.DAY_STARTS_AT),
+            ends_at=local_time(half_day, sessions.HALF_DAY_ENDS_AT),
+        )
+        for half_day in (day, next_day)
+    ]
+
+
+def create_session(plan, workshop, today, locals_by_number, facilitators):
+    """A scheduled session of ``workshop`` with its parts and certified facilitators."""
+    team = [facilitators[username] for username in plan.facilitators]
+    for user in team:
+        if not user.facilitator_profile.is_certified_for(workshop):
+            raise ValueError(
+                f"{user.username} is not certified for {workshop.slug!r}: choose another "
+                "facilitator for its demo session."
+            )
+    session = Session(
+        workshop=workshop,
+        language=plan.language,
+        venue=plan.venue,
+        address=plan.address,
+        city=plan.city,
+        online_url=plan.online_url,
+        capacity=plan.capacity,
+        restricted_to_local=locals_by_number[plan.local] if plan.local else None,
+    )
+    session.parts = session_parts(plan, today)
+    session.save()
+    session.facilitators.set(team)
+    return session
+
+
+def pick_participants(pool, count, already_placed, start, plan):
+    """``count`` participants from ``pool``, from position ``start`` on, skipping those placed."""
+    if not count:
+        return []
+    start %= len(pool)
+    rotated = pool[start:] + pool[:start]
+    chosen = [participant for participant in rotated if participant.pk not in already_placed]
+    if len(chosen) < count:
+        raise ValueError(
+            f"Not enough demo participants for the {plan.workshop!r} session in "
+            f"{plan.city or 'online'}: it needs {count}, {len(chosen)} are free."
+        )
+    return chosen[:count]
+
+
+def check_seats(plan, confirmed, waitlisted):
+    if len(confirmed) > plan.capacity:
+        raise ValueError(f"The {plan.workshop!r} demo session has more people than seats.")
+    if waitlisted and len(confirmed) < plan.capacity:
+        raise ValueError(f"The {plan.workshop!r} demo session has a waitlist but free seats.")
+
+
+def create_enrolments(session, plan, confirmed, waitlisted, now):
+    """Seats, then the waitlist in order, enrolled over the weeks before the session."""
+    first_enrolled = min(now, session.starts_at) - datetime.timedelta(days=30)
+    source = EnrollmentSource.STAFF if plan.local else EnrollmentSource.SELF
+    enrolments = []
+    people = [(p, EnrollmentStatus.CONFIRMED) for p in confirmed]
+    people += [(p, EnrollmentStatus.WAITLISTED) for p in waitlisted]
+    for position, (participant, status) in enumerate(people):
+        enrolled_at = first_enrolled + datetime.timedelta(hours=5 * position)
+        accessibility, childcare = sessions.NEEDS.get(participant.email.lower(), ("", ""))
+        enrolments.append(
+            Enrollment(
+                participant=participant,
+                session=session,
+                status=status,
+                source=source,
+                accessibility_needs=accessibility,
+                childcare_needs=childcare,
+                created_at=enrolled_at,
+                confirmed_at=enrolled_at if status == EnrollmentStatus.CONFIRMED else None,
+            )
+        )
+    return Enrollment.objects.bulk_create(enrolments)

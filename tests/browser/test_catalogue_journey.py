@@ -43,7 +43,7 @@ def test_member_finds_a_workshop_by_program_and_reads_its_outline(page, demo_sit
     assert sorted(listed.all_inner_texts()) == in_program
     expect(listed.filter(has_text=IN_ANOTHER_PROGRAM)).to_have_count(0)
 
-    page.get_by_role("link", name=IN_PROGRAM, exact=True).click()
+    page.get_by_role("article").get_by_role("link", name=IN_PROGRAM, exact=True).click()
 
     expect(page).to_have_url(re.compile(rf"/workshops/{workshop.slug}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(IN_PROGRAM)

@@ -10,7 +10,15 @@ from wagtail.models import Page, PageLogEntry, PageViewRestriction, Revision, Si
 
 import pytest
 
-from courses.models import Local, Program, WorkshopPage
+from courses.models import (
+    Enrollment,
+    Local,
+    Participant,
+    Program,
+    Session,
+    SessionPart,
+    WorkshopPage,
+)
 from courses.roles import FACILITATORS_GROUP, STAFF_GROUP
 from facilitators.models import FacilitatorGuidePage
 from home.models import HomePage
@@ -38,6 +46,10 @@ def counts():
             Document,
             PageViewRestriction,
             Site,
+            Session,
+            SessionPart,
+            Participant,
+            Enrollment,
         )
     }
 

@@ -8,8 +8,8 @@ SITE_URL = "http://127.0.0.1:8000/"
 
 LOGINS = [
     ("admin", "superuser: everything, including users and settings"),
-    ("staff", "education staff: edit workshops, programs, locals and facilitators"),
-    ("facilitator", "facilitator: reads the private guide of every workshop"),
+    ("staff", "education staff: workshops, programs, sessions, enrolments and locals"),
+    ("facilitator", "facilitator: reads every private guide, and runs a session today"),
 ]
 
 
@@ -30,8 +30,11 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(heading("Participant:"))
         self.stdout.write(
-            f"  {self.style.SUCCESS(MEMBER['email'])}  has no password: members sign in by "
-            "an emailed link"
+            f"  {self.style.SUCCESS(MEMBER['email'])}  has no password: ask for a sign-in link "
+            f"at {SITE_URL}sign-in/"
+        )
+        self.stdout.write(
+            "  and open it to see My learning: two upcoming sessions, a waitlist and past sessions."
         )
         self.stdout.write("")
         self.stdout.write(

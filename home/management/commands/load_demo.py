@@ -8,7 +8,8 @@ from home.demo.loader import load_demo
 class Command(BaseCommand):
     help = (
         "Load the demo site: home page, workshop catalogue, facilitator guides, programs, "
-        "locals and demo users. Safe to run again: existing content is left as it is."
+        "locals, demo users, sessions and enrolments. Safe to run again: existing content is "
+        "left as it is."
     )
 
     def handle(self, *args, **options):
