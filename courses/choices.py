@@ -42,3 +42,10 @@ class EnrollmentSource(models.TextChoices):
     STAFF = "staff", _("Staff")
     WALK_IN = "walk_in", _("Walk-in")
     REQUEST = "request", _("Request")
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    PARTIAL = "partial", _("Partly present")
+    ABSENT = "absent", _("Absent")
+    EXCUSED = "excused", _("Excused")

@@ -26,7 +26,7 @@ from .admin_views import (
     SessionIndexView,
     SessionPeopleView,
 )
-from .choices import EnrollmentStatus
+from .choices import AttendanceStatus, EnrollmentStatus
 from .models import Division, Enrollment, Local, Participant, Program, Sector, Session
 
 
@@ -269,3 +269,69 @@ def register_session_log_actions(actions):
                 }
             except KeyError:
                 return _("Cancelled the session")
+
+
+@hooks.register("register_log_actions")
+def register_attendance_log_actions(actions):
+    def status_label(value):
+        return AttendanceStatus(value).label
+
+    @actions.register_action("courses.attendance.mark")
+    class MarkAttendanceFormatter(LogFormatter):
+        label = _("Mark attendance")
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            try:
+                values = {
+                    "status": status_label(data["status"]),
+                    "hours": data["hours"],
+                }
+                if not data.get("previous_status"):
+                    return _("Marked %(status)s (%(hours)s h)") % values
+                values.update(
+                    previous_status=status_label(data["previous_status"]),
+                    previous_hours=data["previous_hours"],
+                )
+                return (
+                    _(
+                        "Changed attendance from %(previous_status)s (%(previous_hours)s h) "
+                        "to %(status)s (%(hours)s h)"
+                    )
+                    % values
+                )
+            except (KeyError, ValueError):
+                return _("Marked attendance")
+
+    @actions.register_action("courses.session.walk_in")
+    class WalkInFormatter(LogFormatter):
+        label = _("Add a walk-in")
+
+        def format_message(self, log_entry):
+            try:
+                if log_entry.data.get("over_capacity"):
+                    message = _("Added %(name)s as a walk-in, over capacity")
+                else:
+                    message = _("Added %(name)s as a walk-in")
+                return message % {"name": log_entry.data["name"]}
+            except KeyError:
+                return _("Added a walk-in")
+
+    @actions.register_action("courses.session.close")
+    class CloseSessionFormatter(LogFormatter):
+        label = _("Close session")
+
+        def format_message(self, log_entry):
+            try:
+                return _(
+                    "Closed the session: %(completed)d completed, %(not_completed)d did not"
+                ) % {
+                    "completed": len(log_entry.data["completed_ids"]),
+                    "not_completed": len(log_entry.data["not_completed_ids"]),
+                }
+            except (KeyError, TypeError):
+                return _("Closed the session")
+
+    actions.register_action(
+        "courses.session.reopen", _("Reopen session"), _("Reopened the session")
+    )

@@ -312,3 +312,20 @@ class EnrollmentFactory(DjangoModelFactory):
 
     class Meta:
         model = Enrollment
+
+
+class AttendanceFactory(DjangoModelFactory):
+    """A mark written directly: the enrolment's participant was present for the whole workshop.
+
+    Tests of the marking rules themselves go through ``courses.attendance``.
+    """
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    status = "present"
+    hours_attended = factory.LazyAttribute(
+        lambda attendance: attendance.enrollment.session.workshop.duration_hours
+    )
+    marked_at = factory.LazyFunction(timezone.now)
+
+    class Meta:
+        model = "courses.Attendance"

@@ -1,5 +1,6 @@
 """Models of the courses app: curricula, the union's structure, sessions and enrolments."""
 
+from .attendance import Attendance
 from .curriculum import (
     Program,
     ProgramRequirement,
@@ -13,6 +14,7 @@ from .sessions import Enrollment, Participant, Session, SessionPart
 from .union import Division, Local, Sector
 
 __all__ = [
+    "Attendance",
     "Division",
     "Enrollment",
     "Local",

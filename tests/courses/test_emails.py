@@ -177,8 +177,7 @@ def test_the_session_cancelled_email_has_no_cancel_link_or_calendar(session, sen
 def test_a_french_speaking_member_is_written_to_in_french(session, send):
     """The email is rendered with French active: dates and Django's own words are French.
 
-    The subjects and sentences of these emails have no French translation in the courses
-    catalogue yet; once they do, assert them here too.
+    Dates, the session's language and the subject all come out in French.
     """
     member = ParticipantFactory(preferred_language="fr")
     first_day = timezone.localtime(session.parts.order_by("starts_at").first().starts_at)
@@ -191,9 +190,10 @@ def test_a_french_speaking_member_is_written_to_in_french(session, send):
     [message] = send(enrol, session.pk, member.pk)
 
     assert weekday != english_weekday
-    assert f"{weekday}, {day}" in message.body
+    assert f"{weekday} {day}" in message.body
     assert english_weekday not in message.body
     assert "Anglais" in message.body  # the session's language, named in French
+    assert message.subject.startswith("Inscription confirmée")
     assert 'lang="fr"' in html_of(message)
     assert translation.get_language() == "en"  # and nothing leaks into the next request
 

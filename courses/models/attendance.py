@@ -1,0 +1,68 @@
+"""Who came to a session, and for how long: the record completion is derived from."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import AttendanceStatus
+from .sessions import Enrollment
+
+
+class Attendance(models.Model):
+    """How a confirmed participant attended their session, as marked by a facilitator.
+
+    One per enrolment, changed in place when a facilitator corrects a mark; every mark and every
+    change is kept in the enrolment's history (see ``courses.attendance``).
+    """
+
+    enrollment = models.OneToOneField(
+        Enrollment,
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        related_name="attendance",
+    )
+    status = models.CharField(_("attendance"), max_length=20, choices=AttendanceStatus.choices)
+    hours_attended = models.DecimalField(
+        _("hours attended"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attendance_marks",
+    )
+    marked_at = models.DateTimeField(_("marked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_attended__gte=0), name="attendance_hours_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment.participant.name}: {self.get_status_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.hours_attended is None or not self.enrollment_id:
+            return
+        duration = self.enrollment.session.workshop.duration_hours
+        if self.hours_attended > duration:
+            raise ValidationError(
+                {
+                    "hours_attended": _("The workshop lasts %(hours)s hours: enter no more.")
+                    % {"hours": duration}
+                }
+            )
