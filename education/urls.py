@@ -27,5 +27,6 @@ if settings.DEBUG:
 
 urlpatterns += [
     path("", include("courses.urls")),
+    path("", include("facilitators.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -12,6 +12,7 @@ reference indexes through Wagtail's own signal handlers.
 
 import datetime
 from collections import Counter, defaultdict
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -26,8 +27,9 @@ from wagtail.log_actions import log
 from wagtail.models import Collection, Page, Site
 from wagtail.utils.file import hash_filelike
 
-from courses.choices import EnrollmentSource, EnrollmentStatus
+from courses.choices import AttendanceStatus, EnrollmentSource, EnrollmentStatus
 from courses.models import (
+    Attendance,
     Division,
     Enrollment,
     Local,
@@ -454,7 +456,8 @@ def load_sessions(workshop_pages, member_user, created):
     nothing. Enrolments are written directly rather than through ``courses.enrollment``, which
     rightly refuses sessions that have started and emails everyone; the loader checks the same
     invariants itself: never more confirmed than seats, a waitlist only when full, and one
-    enrolment per participant and session.
+    enrolment per participant and session. Sessions that have taken place get their attendance
+    when they are created (see ``mark_attendance``).
     """
     now = timezone.now()
     today = timezone.localdate(now)
@@ -500,7 +503,11 @@ def load_sessions(workshop_pages, member_user, created):
             waitlisted.insert(min(1, len(waitlisted)), member)
         check_seats(plan, confirmed, waitlisted)
         placed[plan.workshop].update(participant.pk for participant in confirmed + waitlisted)
-        created["enrolments"] += len(create_enrolments(session, plan, confirmed, waitlisted, now))
+        enrolments = create_enrolments(session, plan, confirmed, waitlisted, now)
+        created["enrolments"] += len(enrolments)
+        if plan.days < 0:
+            marks = mark_attendance(session, enrolments, member, facilitators, turn)
+            created["attendance marks"] += len(marks)
 
 
 def load_participants(locals_by_number, created):
@@ -650,3 +657,43 @@ def create_enrolments(session, plan, confirmed, waitlisted, now):
             )
         )
     return Enrollment.objects.bulk_create(enrolments)
+
+
+def mark_attendance(session, enrolments, member, facilitators, start):
+    """Attendance for a session that has taken place, as its facilitator marked it that evening.
+
+    The demo member was present; the others attended as ``sessions.ATTENDANCE`` says, from
+    position ``start`` on. The marks are written directly, like the enrolments; the session is
+    left open, for its facilitators to close.
+    """
+    duration = Decimal(session.workshop.duration_hours)
+    team = list(session.facilitators.all())
+    taker = facilitators[sessions.ATTENDANCE_TAKER]
+    marked_by = taker if taker in team else team[0]
+    pattern = sessions.ATTENDANCE
+    marks = []
+    others = 0
+    for enrolment in enrolments:
+        if enrolment.status != EnrollmentStatus.CONFIRMED:
+            continue
+        if enrolment.participant_id == member.pk:
+            status, hours = AttendanceStatus.PRESENT, None
+        else:
+            status, hours = pattern[(start + others) % len(pattern)]
+            others += 1
+        if hours is not None:
+            hours = Decimal(hours)
+        elif status == AttendanceStatus.PRESENT:
+            hours = duration
+        else:
+            hours = Decimal(0)
+        marks.append(
+            Attendance(
+                enrollment=enrolment,
+                status=status,
+                hours_attended=hours,
+                marked_by=marked_by,
+                marked_at=session.ends_at,
+            )
+        )
+    return Attendance.objects.bulk_create(marks)

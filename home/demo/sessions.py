@@ -1,10 +1,13 @@
 """The demo schedule: sessions of the workshops, the members taking part, and their enrolments.
 
 Dates are counted in days from the day the demo is loaded, so the schedule always has sessions
-coming up, one running today and a few that have just taken place. Sessions that have taken
-place keep the "scheduled" status: closing them (attendance, completion, certificates) is left
-to their facilitators. A session that would fall on a weekend or in the winter holidays moves
-to the nearest working day (later for upcoming sessions, earlier for past ones).
+coming up, one running today and a few that have just taken place. The sessions that have taken
+place have their attendance marked (``ATTENDANCE``; the demo member was there for all of them)
+but keep the "scheduled" status: closing them (completion, certificates) is left to their
+facilitators. Today's session is not marked: the demo facilitator takes its attendance.
+
+A session that would fall on a weekend or in the winter holidays moves to the nearest working
+day (later for upcoming sessions, earlier for past ones).
 
 Every full-day session runs from 9:00 to 15:00 in the site's time zone, like the workshops'
 agendas; all the in-person sessions are in cities of that time zone. The loader fills each
@@ -14,7 +17,7 @@ restricted to one), never more than once per workshop.
 
 from typing import NamedTuple
 
-from courses.choices import Language
+from courses.choices import AttendanceStatus, Language
 
 DAY_STARTS_AT = "09:00"
 DAY_ENDS_AT = "15:00"
@@ -77,6 +80,28 @@ NEEDS = {
     "karim.benali@example.org": ("Documents in large print, please.", ""),
     "olivia.grant@example.org": ("", "Two children, aged 6 and 9, after school."),
 }
+
+
+# How the demo participants attended the sessions that have taken place: (status, hours), hours
+# None for the whole workshop or none at all. Each session starts from another place in the
+# list, so that different people were late or away; the demo member was present throughout.
+ATTENDANCE = [
+    (AttendanceStatus.PRESENT, None),
+    (AttendanceStatus.PRESENT, None),
+    (AttendanceStatus.PARTIAL, "4.5"),
+    (AttendanceStatus.PRESENT, None),
+    (AttendanceStatus.PRESENT, None),
+    (AttendanceStatus.ABSENT, None),
+    (AttendanceStatus.PRESENT, None),
+    (AttendanceStatus.PRESENT, None),
+    (AttendanceStatus.PRESENT, None),
+    (AttendanceStatus.PARTIAL, "3"),
+    (AttendanceStatus.PRESENT, None),
+    (AttendanceStatus.EXCUSED, None),
+    (AttendanceStatus.PRESENT, None),
+]
+#: Who marks attendance when they facilitate the session (else its first facilitator does).
+ATTENDANCE_TAKER = "facilitator"
 
 
 class PlannedSession(NamedTuple):

@@ -9,7 +9,11 @@ SITE_URL = "http://127.0.0.1:8000/"
 LOGINS = [
     ("admin", "superuser: everything, including users and settings"),
     ("staff", "education staff: workshops, programs, sessions, enrolments and locals"),
-    ("facilitator", "facilitator: reads every private guide, and runs a session today"),
+    (
+        "facilitator",
+        "facilitator: reads every private guide, and takes attendance at today's session "
+        f"at {SITE_URL}facilitate/",
+    ),
 ]
 
 

@@ -1,0 +1,52 @@
+"""Downloads for facilitators: a session's sign-in sheet and a facilitator guide, as PDFs."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.cache import never_cache
+
+from courses.attendance import can_take_attendance
+from courses.models import Session
+
+from . import pdf
+from .models import FacilitatorGuidePage
+from .privacy import is_guide_reader
+
+#: Facilitators and staff sign in with a password on the Wagtail admin's log-in page.
+LOGIN_URL = "wagtailadmin_login"
+
+
+def pdf_response(content, filename):
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@never_cache
+def sign_in_sheet(request, session_id):
+    """The printable sign-in sheet, for the session's facilitators and the education staff."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), LOGIN_URL)
+    session = get_object_or_404(
+        Session.objects.select_related("workshop").prefetch_related("parts"), pk=session_id
+    )
+    if not can_take_attendance(request.user, session):
+        raise PermissionDenied
+    return pdf_response(pdf.render_sign_in_sheet(session), pdf.sign_in_sheet_filename(session))
+
+
+@never_cache
+def guide_pdf(request, page_id):
+    """A published facilitator guide as a PDF, for facilitators and the education staff.
+
+    The guide's own view restrictions (or its ancestors') still apply, as when it is served.
+    """
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), LOGIN_URL)
+    page = get_object_or_404(FacilitatorGuidePage.objects.live(), pk=page_id)
+    if not is_guide_reader(request.user) or not all(
+        restriction.accept_request(request) for restriction in page.get_view_restrictions()
+    ):
+        raise PermissionDenied
+    return pdf_response(pdf.render_guide(page, request), pdf.guide_filename(page))

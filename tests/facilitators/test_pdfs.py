@@ -1,0 +1,283 @@
+"""The printable sign-in sheet and facilitator guide: who may download them, and what they say."""
+
+import datetime
+from io import BytesIO
+from urllib.parse import urlsplit
+
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+from pypdf import PdfReader
+
+from courses.choices import EnrollmentStatus, Language
+from facilitators.pdf import WALK_IN_ROWS, name_sort_key
+from tests.factories import (
+    EnrollmentFactory,
+    FacilitatorFactory,
+    FacilitatorGuidePageFactory,
+    LocalFactory,
+    ParticipantFactory,
+    SessionFactory,
+    WorkshopPageFactory,
+)
+
+CONFIRMED_NAMES = ["Zoe Tremblay", "Aisha Mohamed", "Émilie Fortin"]
+CANCELLED_NAME = "Cancelled Carter"
+WAITLISTED_NAME = "Waiting Walker"
+
+
+def pdf_text(response):
+    reader = PdfReader(BytesIO(response.content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture
+def workshop(catalogue):
+    return WorkshopPageFactory(
+        parent=catalogue, title="Grievance handling", slug="grievance-handling"
+    )
+
+
+@pytest.fixture
+def session(workshop, facilitator):
+    start = timezone.make_aware(datetime.datetime(2031, 3, 4, 9, 0))
+    session = SessionFactory(
+        workshop=workshop,
+        start=start,
+        venue="Toronto Labour Centre",
+        city="Toronto",
+        facilitators=[facilitator],
+    )
+    local = LocalFactory(number="1104")
+    for name in CONFIRMED_NAMES:
+        EnrollmentFactory(session=session, participant=ParticipantFactory(name=name, local=local))
+    EnrollmentFactory(
+        session=session,
+        participant=ParticipantFactory(name=CANCELLED_NAME),
+        status=EnrollmentStatus.CANCELLED,
+    )
+    EnrollmentFactory(
+        session=session,
+        participant=ParticipantFactory(name=WAITLISTED_NAME),
+        status=EnrollmentStatus.WAITLISTED,
+    )
+    return session
+
+
+@pytest.fixture
+def sheet_url(session):
+    return reverse("facilitators:sign_in_sheet", args=[session.pk])
+
+
+@pytest.fixture
+def unassigned_facilitator(db):
+    return FacilitatorFactory(user__username="unassigned").user
+
+
+@pytest.fixture
+def guide(workshop):
+    return FacilitatorGuidePageFactory(
+        parent=workshop,
+        agenda=[
+            {
+                "type": "item",
+                "value": {"starts_at": "09:00", "minutes": 30, "title": "Welcome", "notes": ""},
+            },
+            {
+                "type": "item",
+                "value": {
+                    "starts_at": "09:30",
+                    "minutes": 90,
+                    "title": "Steps of a grievance",
+                    "notes": "Use the case cards.",
+                },
+            },
+        ],
+        materials=[{"type": "material", "value": {"item": "Flip chart", "quantity": "two"}}],
+        activities=[
+            {
+                "type": "activity",
+                "value": {
+                    "title": "Steps of a grievance",
+                    "minutes": 90,
+                    "purpose": "Follow a grievance from complaint to arbitration.",
+                    "steps": ["Form groups of four", "Hand out the case cards"],
+                    "debrief": "",
+                },
+            }
+        ],
+    )
+
+
+@pytest.fixture
+def guide_url(guide):
+    return reverse("facilitators:guide_pdf", args=[guide.pk])
+
+
+# The sign-in sheet
+
+
+@pytest.mark.django_db
+def test_the_sheet_lists_the_session_and_every_confirmed_participant(
+    client_as, facilitator, session, sheet_url
+):
+    response = client_as(facilitator).get(sheet_url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'inline; filename="sign-in-sheet-grievance-handling-2031-03-04.pdf"'
+    )
+    text = pdf_text(response)
+    assert "Sign-in sheet" in text
+    assert "Grievance handling" in text
+    assert "March 4, 2031" in text
+    assert "9 a.m." in text
+    assert "Toronto Labour Centre" in text
+    assert facilitator.get_full_name() in text
+    for name in CONFIRMED_NAMES:
+        assert name in text
+    assert CANCELLED_NAME not in text
+    assert WAITLISTED_NAME not in text
+
+
+@pytest.mark.django_db
+def test_the_sheet_sorts_names_and_leaves_rows_for_walk_ins(client_as, staff, session, sheet_url):
+    text = pdf_text(client_as(staff).get(sheet_url))
+
+    positions = [text.index(name) for name in sorted(CONFIRMED_NAMES, key=name_sort_key)]
+    assert positions == sorted(positions)
+    assert text.index("Aisha Mohamed") < text.index("Émilie Fortin") < text.index("Zoe Tremblay")
+    # Rows are numbered: the last blank row comes after the confirmed participants.
+    assert str(len(CONFIRMED_NAMES) + WALK_IN_ROWS) in text
+
+
+@pytest.mark.django_db
+def test_an_online_session_says_online_in_its_own_language(client_as, staff, catalogue):
+    session = SessionFactory(
+        workshop=WorkshopPageFactory(parent=catalogue, slug="solidarite"),
+        online_url="https://meet.example.org/solidarite",
+        venue="",
+        city="",
+        language=Language.FRENCH,
+    )
+
+    response = client_as(staff).get(reverse("facilitators:sign_in_sheet", args=[session.pk]))
+
+    text = pdf_text(response)
+    assert "Online" in text or "En ligne" in text
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_log_in_for_the_sheet(client, sheet_url):
+    response = client.get(sheet_url)
+
+    assert response.status_code == 302
+    location = urlsplit(response.url)
+    assert location.path == reverse("wagtailadmin_login")
+    assert f"next={sheet_url}" in location.query
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("participant", 403),
+        ("another_participant", 403),
+        ("unassigned_facilitator", 403),
+        ("facilitator", 200),
+        ("staff", 200),
+        ("superuser", 200),
+    ],
+)
+def test_only_assigned_facilitators_and_staff_get_the_sheet(
+    client_as, users, unassigned_facilitator, sheet_url, role, status
+):
+    user = unassigned_facilitator if role == "unassigned_facilitator" else users[role]
+
+    response = client_as(user).get(sheet_url)
+
+    assert response.status_code == status
+    if status == 403:
+        assert response["Content-Type"] != "application/pdf"
+
+
+@pytest.mark.django_db
+def test_the_participant_enrolled_in_the_session_does_not_get_the_sheet(
+    client_as, participant, session, sheet_url
+):
+    EnrollmentFactory(session=session, participant=ParticipantFactory(user=participant))
+
+    assert client_as(participant).get(sheet_url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_unknown_session_has_no_sheet(client_as, staff):
+    response = client_as(staff).get(reverse("facilitators:sign_in_sheet", args=[999999]))
+
+    assert response.status_code == 404
+
+
+# The facilitator guide
+
+
+@pytest.mark.django_db
+def test_facilitators_download_the_guide_with_its_agenda(client_as, facilitator, guide_url):
+    response = client_as(facilitator).get(guide_url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="facilitator-guide-grievance-handling.pdf"' in response["Content-Disposition"]
+    text = pdf_text(response)
+    assert "Grievance handling" in text
+    assert "Welcome" in text
+    assert "Steps of a grievance" in text
+    assert "09:30" in text
+    assert "Flip chart" in text
+    assert "Hand out the case cards" in text
+    assert "Keep the parking lot on the flip chart." in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["participant", "another_participant"])
+def test_members_outside_the_groups_do_not_get_the_guide(client_as, users, guide_url, role):
+    response = client_as(users[role]).get(guide_url)
+
+    assert response.status_code == 403
+    assert response["Content-Type"] != "application/pdf"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["staff", "superuser"])
+def test_staff_download_the_guide(client_as, users, guide_url, role):
+    assert client_as(users[role]).get(guide_url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_log_in_for_the_guide(client, guide_url):
+    response = client.get(guide_url)
+
+    assert response.status_code == 302
+    assert urlsplit(response.url).path == reverse("wagtailadmin_login")
+
+
+@pytest.mark.django_db
+def test_an_unpublished_guide_has_no_pdf(client_as, facilitator, guide, guide_url):
+    guide.unpublish()
+
+    assert client_as(facilitator).get(guide_url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_only_guides_have_a_guide_pdf(client_as, facilitator, workshop):
+    response = client_as(facilitator).get(reverse("facilitators:guide_pdf", args=[workshop.pk]))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_guide_page_links_to_its_pdf(client_as, facilitator, guide, guide_url):
+    response = client_as(facilitator).get(guide.url)
+
+    assert f'href="{guide_url}"' in response.text
