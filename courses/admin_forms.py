@@ -60,18 +60,24 @@ class SessionAdminForm(WagtailAdminModelForm):
         )
 
     def setup_status_field(self):
+        """The status only changes through actions that tell people: cancelling the session
+        (from the actions menu) and closing it (from the facilitators' roster)."""
         field = self.fields.get("status")
         if field is None:
             return
+        field.disabled = True
         if self.instance.pk and self.instance.status == SessionStatus.CANCELLED:
-            field.disabled = True
             field.help_text = _("This session has been cancelled.")
-            return
-        field.choices = [choice for choice in field.choices if choice[0] != SessionStatus.CANCELLED]
-        field.help_text = _(
-            "To cancel the session, use “Cancel session” in the actions menu: it tells "
-            "everyone enrolled."
-        )
+        elif self.instance.pk and self.instance.status == SessionStatus.DELIVERED:
+            field.help_text = _(
+                "This session is closed. Education staff can reopen it from its roster."
+            )
+        else:
+            field.help_text = _(
+                "To cancel the session, use “Cancel session” in the actions menu: it tells "
+                "everyone enrolled. Facilitators close it from its roster once attendance is "
+                "taken."
+            )
 
     def clean(self):
         cleaned_data = super().clean()

@@ -32,10 +32,10 @@ from courses.attendance import (
 )
 from courses.choices import EnrollmentStatus, SessionStatus
 from courses.models import Enrollment, Local, Session
-from courses.roles import FACILITATORS_GROUP, STAFF_GROUP
 
 from .forms import AttendanceRow, CloseSessionForm, WalkInForm, roster_marks
 from .models import FacilitatorGuidePage
+from .privacy import is_guide_reader
 
 LOGIN_URL = "wagtailadmin_login"
 
@@ -50,14 +50,6 @@ def _login_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _is_facilitator_or_staff(user):
-    if not user.is_active:
-        return False
-    return (
-        user.is_superuser or user.groups.filter(name__in=[FACILITATORS_GROUP, STAFF_GROUP]).exists()
-    )
 
 
 def _guides_by_workshop(workshops):
@@ -81,7 +73,7 @@ def _guides_by_workshop(workshops):
 def my_sessions(request):
     """The sessions the signed-in facilitator is assigned to: coming up, and still to close."""
     user = request.user
-    if not _is_facilitator_or_staff(user):
+    if not is_guide_reader(user):
         raise PermissionDenied
     now = timezone.now()
     sessions = list(

@@ -1,16 +1,22 @@
 """Admin registration for facilitators, and the rule that keeps guides private."""
 
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.models import PageViewRestriction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from courses.choices import SessionStatus
 from courses.wagtail_hooks import EDUCATION_MENU_HOOK
 
 from .models import Facilitator
+from .privacy import is_guide_reader
 
 
 class FacilitatorViewSet(SnippetViewSet):
@@ -42,3 +48,50 @@ def refuse_signed_in_users_outside_restricted_groups(page, request, serve_args, 
         ):
             raise PermissionDenied
     return None
+
+
+class MySessionsMenuItem(MenuItem):
+    """Takes facilitators (and staff) from the admin to the sessions they deliver."""
+
+    def is_shown(self, request):
+        return is_guide_reader(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_my_sessions_menu_item():
+    return MySessionsMenuItem(
+        _("My sessions"),
+        reverse("facilitators:my_sessions"),
+        name="my-sessions",
+        icon_name="group",
+        order=140,
+    )
+
+
+class FacilitatorSessionsPanel(Component):
+    """The admin dashboard's list of the sessions a facilitator delivers or still has to close."""
+
+    name = "facilitator_sessions"
+    template_name = "facilitators/admin/sessions_panel.html"
+    order = 50
+    LIMIT = 5
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        now = timezone.now()
+        sessions = (
+            self.user.facilitated_sessions.filter(status=SessionStatus.SCHEDULED)
+            .filter(ends_at__gte=now - timezone.timedelta(days=30))
+            .select_related("workshop")
+            .order_by("starts_at")[: self.LIMIT]
+        )
+        return {"sessions": sessions, "now": now}
+
+
+@hooks.register("construct_homepage_panels")
+def add_facilitator_sessions_panel(request, panels):
+    """Facilitators sign in through the admin: their sessions come first on its dashboard."""
+    if request.user.facilitated_sessions.exists():
+        panels.append(FacilitatorSessionsPanel(request.user))
