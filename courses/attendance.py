@@ -26,6 +26,7 @@ from wagtail.log_actions import registry as log_registry
 
 from .choices import AttendanceStatus, EnrollmentSource, EnrollmentStatus, SessionStatus
 from .enrollment import find_or_create_participant
+from .exceptions import Refusal
 from .models import Attendance, Enrollment, Session
 from .outcome_emails import send_outcome_email_task
 from .roles import STAFF_GROUP
@@ -42,14 +43,11 @@ NO_HOURS = Decimal("0.00")
 CENTS = Decimal("0.01")
 
 
-class AttendanceError(Exception):
+class AttendanceError(Refusal):
     """A rule refused the request. ``message`` is fit to show to the facilitator."""
-
-    code = "refused"
 
     def __init__(self, message, enrollment_id=None):
         super().__init__(message)
-        self.message = message
         #: The enrolment the refusal is about, when it is about one row of the roster.
         self.enrollment_id = enrollment_id
 

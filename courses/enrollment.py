@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import EnrollmentSource, EnrollmentStatus, SessionStatus
+from .exceptions import Refusal
 from .models import Enrollment, Participant, Session
 from .tasks import send_enrollment_email
 
@@ -23,14 +24,8 @@ from .tasks import send_enrollment_email
 LOCK_SESSIONS = True
 
 
-class EnrollmentError(Exception):
+class EnrollmentError(Refusal):
     """A rule refused the request. ``message`` is fit to show to the person."""
-
-    code = "refused"
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 class RegistrationClosed(EnrollmentError):
