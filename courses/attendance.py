@@ -113,7 +113,12 @@ def is_education_staff(user):
     """Superusers and members of the Education staff group."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or user.groups.filter(name=STAFF_GROUP).exists()
+    if user.is_superuser:
+        return True
+    # Asked several times while one request is served; remembered on that user object.
+    if not hasattr(user, "_is_education_staff"):
+        user._is_education_staff = user.groups.filter(name=STAFF_GROUP).exists()
+    return user._is_education_staff
 
 
 def can_take_attendance(user, session):

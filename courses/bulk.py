@@ -8,7 +8,6 @@ that a rule refuses (already enrolled, not eligible ...) does not undo the other
 """
 
 import csv
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -19,13 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from .choices import EnrollmentSource, EnrollmentStatus
 from .enrollment import AlreadyEnrolled, EnrollmentError, enrol_person
 from .models import Local
+from .models.union import local_number
 
 DELIMITERS = ("\t", ";", ",")
 #: Words that mark the first row as a header rather than a member (compared in lower case).
 HEADER_EMAIL_LABELS = {"email", "e-mail", "email address", "courriel", "adresse courriel"}
-LOCAL_PREFIX = re.compile(
-    r"^(?:(?:local|section locale|section)\s*(?:no\.?|n°)?\s*)?#?\s*", re.IGNORECASE
-)
 
 
 @dataclass(frozen=True)
@@ -77,7 +74,7 @@ def detect_delimiter(text):
 
 def normalise_local_number(value):
     """``"Local 3247"``, ``"#3247"`` and ``"3247"`` all name local 3247."""
-    return LOCAL_PREFIX.sub("", value.strip()).strip()
+    return local_number(value)
 
 
 def is_header(cells):

@@ -1,16 +1,12 @@
 """Public forms of the courses app: enrolling in a session and asking for a sign-in link."""
 
-import re
-
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Language
 from .models import Local
-
-#: "3247", "Local 3247", "local #3247", "Section locale 3247", "3247 — Name" or "Local 3247, Name".
-_LOCAL_NUMBER = re.compile(r"^(?:local|section\s+locale)?\s*#?\s*(\d[\w-]*)", re.IGNORECASE)
+from .models.union import local_number
 
 
 def find_local(text):
@@ -18,11 +14,7 @@ def find_local(text):
     text = " ".join(text.split())
     if not text:
         return None
-    local = Local.objects.filter(number__iexact=text).first()
-    if local is None:
-        match = _LOCAL_NUMBER.match(text)
-        if match:
-            local = Local.objects.filter(number__iexact=match.group(1)).first()
+    local = Local.objects.filter(number__iexact=local_number(text)).first()
     if local is None:
         local = Local.objects.filter(name__iexact=text).first()
     return local

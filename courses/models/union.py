@@ -1,5 +1,7 @@
 """The union's own structure: provincial divisions, sectors and numbered locals."""
 
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +42,20 @@ class Sector(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+
+#: How people write a local's number: "3247", "Local 3247", "local #3247", "local no. 3247",
+#: "Section locale 3247", "3247 — Name".
+LOCAL_NUMBER = re.compile(
+    r"^(?:(?:local|section locale|section)\s*(?:no\.?|n°)?\s*)?#?\s*(\d[\w-]*)", re.IGNORECASE
+)
+
+
+def local_number(text):
+    """The number in what someone typed to name a local, or the text itself if it has none."""
+    text = " ".join(text.split())
+    match = LOCAL_NUMBER.match(text)
+    return match.group(1) if match else text
 
 
 class Local(index.Indexed, models.Model):
