@@ -11,6 +11,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from wagtail import hooks
+
 from . import tasks
 from .calendar import session_calendar
 from .choices import EnrollmentStatus, SessionStatus
@@ -300,7 +302,27 @@ def my_learning(request):
     }
     if participant is not None:
         context.update(learning_record(participant))
+        context["extra_sections"] = my_learning_sections(request, participant)
     return render(request, "courses/my_learning.html", context)
+
+
+MY_LEARNING_HOOK = "register_my_learning_section"
+
+
+def my_learning_sections(request, participant):
+    """HTML sections that other apps add to My learning, in hook order.
+
+    A function registered with ``@hooks.register("register_my_learning_section")`` receives the
+    request and the signed-in member's ``Participant`` and returns HTML (already escaped, for
+    example from ``render_to_string``) or ``None`` to add nothing. Each function should run a
+    fixed number of queries whatever the size of the member's record.
+    """
+    sections = []
+    for section in hooks.get_hooks(MY_LEARNING_HOOK):
+        html = section(request, participant)
+        if html:
+            sections.append(html)
+    return sections
 
 
 @require_http_methods(["GET", "POST"])
