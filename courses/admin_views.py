@@ -1,9 +1,19 @@
-"""Admin views for education staff: sessions, the people enrolled in them, and cancelling.
+"""Admin views for education staff: sessions, the people enrolled in them, cancelling and
+reopening.
 
-The views that act on one session (its people, enrolling, cancelling) are attached to the
-session viewset in ``wagtail_hooks.py``; they check the session model's Wagtail permission
-policy: seeing a session's people needs any permission on sessions, changing them needs
-"change".
+The views that act on one session (its people, enrolling, cancelling, reopening) are attached
+to the session viewset in ``wagtail_hooks.py``; they check the session model's Wagtail
+permission policy: seeing a session's people needs any permission on sessions, changing them
+needs "change".
+
+Other apps add their own actions to these pages through two Wagtail hooks:
+
+``register_session_admin_buttons``
+    a function ``(session, request)`` returning Wagtail admin ``Button`` objects shown in the
+    header of a session's pages (for example the roster where attendance is taken);
+``register_session_enrollment_actions``
+    a function ``(enrollment, request)`` returning ``(label, url)`` pairs shown on a confirmed
+    person's row of the "People" page.
 """
 
 from django.contrib.admin.utils import quote
@@ -17,6 +27,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem
@@ -30,6 +41,7 @@ from wagtail.snippets.views.snippets import EditView, IndexView
 import django_filters
 
 from .admin_forms import BulkEnrolForm, StaffEnrolForm
+from .attendance import AttendanceError, is_education_staff, reopen_session
 from .bulk import enrol_rows, parse_rows, staff_message
 from .choices import EnrollmentSource, EnrollmentStatus, Language, SessionStatus
 from .enrollment import EnrollmentError, cancel, cancel_session, enrol_person
@@ -99,11 +111,32 @@ class EnrollmentFilterSet(WagtailFilterSet):
         fields = ["status", "source", "session"]
 
 
+SESSION_BUTTONS_HOOK = "register_session_admin_buttons"
+ENROLLMENT_ACTIONS_HOOK = "register_session_enrollment_actions"
+
+
+def buttons_from_other_apps(session, request):
+    """The buttons that other apps add to a session's admin pages."""
+    buttons = []
+    for get_buttons in hooks.get_hooks(SESSION_BUTTONS_HOOK):
+        buttons.extend(get_buttons(session, request) or [])
+    return buttons
+
+
+def enrollment_actions_from_other_apps(enrollment, request):
+    """The ``(label, url)`` actions that other apps add to a confirmed person's row."""
+    actions = []
+    for get_actions in hooks.get_hooks(ENROLLMENT_ACTIONS_HOOK):
+        actions.extend(get_actions(enrollment, request) or [])
+    return actions
+
+
 class SessionActionsMixin:
     """URLs of the actions on one session, as the current user may use them."""
 
     people_url_name = None
     cancel_session_url_name = None
+    reopen_session_url_name = None
 
     def get_people_url(self, session):
         if self.people_url_name and self.user_has_any_permission({"view", "change"}):
@@ -116,6 +149,29 @@ class SessionActionsMixin:
             and self.user_has_permission("change")
         ):
             return reverse(self.cancel_session_url_name, args=[quote(session.pk)])
+
+    def get_reopen_session_url(self, session):
+        """Only the education staff reopen a closed session (to correct its attendance)."""
+        if (
+            self.reopen_session_url_name
+            and session.status == SessionStatus.DELIVERED
+            and self.user_has_permission("change")
+            and is_education_staff(self.request.user)
+        ):
+            return reverse(self.reopen_session_url_name, args=[quote(session.pk)])
+
+    def get_session_buttons(self, session):
+        """Buttons for the header of a session's own pages (edit, people, ...)."""
+        buttons = buttons_from_other_apps(session, self.request)
+        if reopen_url := self.get_reopen_session_url(session):
+            buttons.append(
+                Button(_("Reopen session"), url=reopen_url, icon_name="undo", priority=45)
+            )
+        if cancel_url := self.get_cancel_session_url(session):
+            buttons.append(
+                Button(_("Cancel session"), url=cancel_url, icon_name="cross", priority=40)
+            )
+        return buttons
 
 
 class SessionIndexView(SessionActionsMixin, IndexView):
@@ -136,10 +192,7 @@ class SessionEditView(SessionActionsMixin, EditView):
         buttons = list(super().header_more_buttons)
         if people_url := self.get_people_url(self.object):
             buttons.append(Button(_("People"), url=people_url, icon_name="group", priority=5))
-        if cancel_url := self.get_cancel_session_url(self.object):
-            buttons.append(
-                Button(_("Cancel session"), url=cancel_url, icon_name="cross", priority=40)
-            )
+        buttons.extend(self.get_session_buttons(self.object))
         return buttons
 
 
@@ -203,10 +256,7 @@ class SessionObjectView(
                 buttons.append(
                     Button(_("Enrol a list"), url=bulk_url, icon_name="group", priority=20)
                 )
-        if cancel_url := self.get_cancel_session_url(self.object):
-            buttons.append(
-                Button(_("Cancel session"), url=cancel_url, icon_name="cross", priority=40)
-            )
+        buttons.extend(self.get_session_buttons(self.object))
         return buttons
 
     def get_people_url(self, session=None):
@@ -231,7 +281,7 @@ class SessionPeopleView(SessionObjectView):
         return (
             Enrollment.objects.filter(session=self.object)
             .exclude(status=EnrollmentStatus.CANCELLED)
-            .select_related("participant__local")
+            .select_related("participant__local", "attendance__marked_by")
             .order_by("created_at", "pk")
         )
 
@@ -240,6 +290,9 @@ class SessionPeopleView(SessionObjectView):
         confirmed, waitlisted = [], []
         for enrollment in self.get_enrollments():
             if enrollment.status == EnrollmentStatus.CONFIRMED:
+                enrollment.extra_actions = enrollment_actions_from_other_apps(
+                    enrollment, self.request
+                )
                 confirmed.append(enrollment)
             else:
                 enrollment.position = len(waitlisted) + 1
@@ -249,6 +302,10 @@ class SessionPeopleView(SessionObjectView):
             {
                 "confirmed": confirmed,
                 "waitlisted": waitlisted,
+                "marked_count": sum(
+                    1 for enrollment in confirmed if _attendance_of(enrollment) is not None
+                ),
+                "is_closed": self.object.status == SessionStatus.DELIVERED,
                 "can_change": can_change,
                 "can_enrol": can_change and self.object.status == SessionStatus.SCHEDULED,
                 "form": form or StaffEnrolForm(),
@@ -326,6 +383,42 @@ class CancelSessionView(SessionObjectView):
             gettext("The session is cancelled. %(count)d people will be told by email.")
             % {"count": len(cancelled)},
         )
+        return redirect(self.get_people_url())
+
+
+def _attendance_of(enrollment):
+    try:
+        return enrollment.attendance
+    except Enrollment.attendance.RelatedObjectDoesNotExist:
+        return None
+
+
+class ReopenSessionView(SessionObjectView):
+    """Ask for confirmation, then reopen a closed session so its attendance can be corrected.
+
+    Attendance and completion are kept; closing the session again recomputes completion and
+    tells only the people whose outcome changed. The reopening is logged.
+    """
+
+    page_title = _("Reopen session")
+    template_name = "courses/admin/reopen_session.html"
+    any_permission_required = {"change"}
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_education_staff(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            reopen_session(self.object.pk, user=request.user)
+        except AttendanceError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(
+                request,
+                gettext("The session is open again: correct its attendance, then close it again."),
+            )
         return redirect(self.get_people_url())
 
 

@@ -21,6 +21,7 @@ from .admin_views import (
     EnrollmentFilterSet,
     LinkColumn,
     LocalDateTimeColumn,
+    ReopenSessionView,
     SessionEditView,
     SessionFilterSet,
     SessionIndexView,
@@ -125,6 +126,7 @@ class SessionViewSet(SnippetViewSet):
         return super().get_common_view_kwargs(
             people_url_name=self.get_url_name("people"),
             cancel_session_url_name=self.get_url_name("cancel_session"),
+            reopen_session_url_name=self.get_url_name("reopen_session"),
             bulk_enrol_url_name=self.get_url_name("bulk_enrol"),
             cancel_enrollment_url_name=self.get_url_name("cancel_enrollment"),
             **kwargs,
@@ -146,11 +148,16 @@ class SessionViewSet(SnippetViewSet):
     def cancel_enrollment_view(self):
         return self.construct_view(CancelEnrollmentView)
 
+    @property
+    def reopen_session_view(self):
+        return self.construct_view(ReopenSessionView)
+
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path("people/<int:pk>/", self.people_view, name="people"),
             path("people/<int:pk>/bulk/", self.bulk_enrol_view, name="bulk_enrol"),
             path("cancel/<int:pk>/", self.cancel_session_view, name="cancel_session"),
+            path("reopen/<int:pk>/", self.reopen_session_view, name="reopen_session"),
             path(
                 "people/<int:pk>/cancel/<int:enrollment_pk>/",
                 self.cancel_enrollment_view,

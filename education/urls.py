@@ -6,11 +6,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from facilitators.views import FacilitatorLoginView
 from search import views as search_views
 
 from .views import healthz
 
 urlpatterns = [
+    # Facilitators signing in at the admin land on their sessions.
+    path("admin/login/", FacilitatorLoginView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),

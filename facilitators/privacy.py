@@ -33,3 +33,11 @@ def is_guide_reader(user):
     if user.is_superuser:
         return True
     return user.groups.filter(name__in=[FACILITATORS_GROUP, STAFF_GROUP]).exists()
+
+
+def lands_on_my_sessions(user):
+    """Facilitators who are not education staff start from their sessions, not the admin."""
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    names = set(user.groups.values_list("name", flat=True))
+    return FACILITATORS_GROUP in names and STAFF_GROUP not in names

@@ -12,12 +12,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from wagtail.admin.views.account import LoginView
 from wagtail.models import Page
 
 from courses.attendance import (
@@ -35,7 +37,7 @@ from courses.models import Enrollment, Local, Session
 
 from .forms import AttendanceRow, CloseSessionForm, WalkInForm, roster_marks
 from .models import FacilitatorGuidePage
-from .privacy import is_guide_reader
+from .privacy import is_guide_reader, lands_on_my_sessions
 
 LOGIN_URL = "wagtailadmin_login"
 
@@ -257,3 +259,20 @@ def _close(request, session, form):
         % {"completed": len(closed.completed), "not_completed": len(closed.not_completed)},
     )
     return True
+
+
+class FacilitatorLoginView(LoginView):
+    """Wagtail's admin log-in, taking facilitators straight to their sessions.
+
+    A site mounts it at the admin's log-in address, before the admin's own URLs. When the
+    log-in was not asked for by another page (no ``next``, or only the dashboard, which
+    Wagtail's form sends by default), facilitators who are not education staff land on "My
+    sessions"; everyone else goes where Wagtail sends them.
+    """
+
+    def get_success_url(self):
+        redirect_url = self.get_redirect_url()
+        dashboard = reverse("wagtailadmin_home")
+        if redirect_url in ("", dashboard) and lands_on_my_sessions(self.request.user):
+            return reverse("facilitators:my_sessions")
+        return redirect_url or dashboard

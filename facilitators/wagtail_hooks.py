@@ -8,10 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.widgets.button import Button
 from wagtail.models import PageViewRestriction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from courses.admin_views import SESSION_BUTTONS_HOOK
+from courses.attendance import can_take_attendance
 from courses.choices import SessionStatus
 from courses.wagtail_hooks import EDUCATION_MENU_HOOK
 
@@ -95,3 +98,25 @@ def add_facilitator_sessions_panel(request, panels):
     """Facilitators sign in through the admin: their sessions come first on its dashboard."""
     if request.user.facilitated_sessions.exists():
         panels.append(FacilitatorSessionsPanel(request.user))
+
+
+@hooks.register(SESSION_BUTTONS_HOOK)
+def roster_buttons(session, request):
+    """From a session's admin pages, staff reach its roster (attendance, walk-ins, closing)
+    and its printable sign-in sheet."""
+    if session.status == SessionStatus.CANCELLED or not can_take_attendance(request.user, session):
+        return []
+    return [
+        Button(
+            _("Attendance and closing"),
+            url=reverse("facilitators:roster", args=[session.pk]),
+            icon_name="tasks",
+            priority=30,
+        ),
+        Button(
+            _("Sign-in sheet (PDF)"),
+            url=reverse("facilitators:sign_in_sheet", args=[session.pk]),
+            icon_name="doc-full",
+            priority=35,
+        ),
+    ]
