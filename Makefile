@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo migrate test test-fast lint format bench clean
+.PHONY: help install run demo migrate test test-fast lint format bench prod-demo stack-test clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -48,5 +48,11 @@ format: install ## Reformat the code (ruff)
 bench: install ## Measure performance budgets (see tests/benchmarks/RESULTS.md)
 	EDUCATION_BENCH=1 $(BIN)/python -m pytest tests/benchmarks -s
 
+prod-demo: install ## Run the production stack here: PostgreSQL, Redis, gunicorn, task workers
+	$(BIN)/python -m education.stack
+
+stack-test: install ## End-to-end test of the production stack (needs PostgreSQL and Redis)
+	EDUCATION_STACK=1 $(BIN)/python -m pytest tests/stack -v
+
 clean: ## Remove the virtualenv, the local database and media
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media private-media static .prod-demo

@@ -24,6 +24,10 @@ from tests.factories import (
 # Benchmarks measure budgets on bigger data and take minutes: plain `pytest` (`make test`)
 # skips the whole folder, conftest included; `make bench` sets EDUCATION_BENCH=1 to run it.
 collect_ignore_glob = [] if os.environ.get("EDUCATION_BENCH") == "1" else ["benchmarks"]
+# The same for the end-to-end test of the production stack (`make stack-test`, run by CI): it
+# starts gunicorn and task workers on PostgreSQL and Redis, and takes minutes.
+if os.environ.get("EDUCATION_STACK") != "1":
+    collect_ignore_glob.append("stack")
 
 
 @pytest.fixture

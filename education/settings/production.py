@@ -1,8 +1,9 @@
 """Production settings: everything comes from the environment.
 
 Required: ``SECRET_KEY``, ``DATABASE_URL``, ``ALLOWED_HOSTS``.
-Optional: ``CSRF_TRUSTED_ORIGINS``, ``REDIS_URL``, ``EMAIL_URL``-style SMTP variables,
-``AWS_STORAGE_BUCKET_NAME`` (S3-compatible media), ``SITE_URL``. See docs/deploying.md.
+Optional: ``SITE_URL``, ``CSRF_TRUSTED_ORIGINS``, ``REDIS_URL``, SMTP (``EMAIL_HOST`` ...),
+media (``MEDIA_ROOT``, ``PRIVATE_MEDIA_ROOT`` or an S3-compatible ``AWS_STORAGE_BUCKET_NAME``),
+``STATIC_ROOT``, ``LOG_LEVEL``, ``LOG_FORMAT``. docs/deploying.md lists them all.
 """
 
 import os
@@ -36,6 +37,9 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database, for a small program on one machine: take the write lock up front.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 
 if os.environ.get("REDIS_URL"):
     CACHES = {
@@ -63,22 +67,33 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
-# Media: a local folder by default, any S3-compatible bucket when configured.
+# Media: local folders by default (shared between machines by a network file system), any
+# S3-compatible bucket when configured. Certificates are private: they live apart from the
+# public media and are only ever served through their download view, which checks who asks.
+STATIC_ROOT = os.environ.get("STATIC_ROOT", str(BASE_DIR / "static"))
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
+PRIVATE_MEDIA_ROOT = os.environ.get("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/private-media-is-not-served/"},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "default_acl": "private",
-            "querystring_auth": True,
-        },
+    s3_options = {
+        "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "default_acl": "private",
+        "querystring_auth": True,
     }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_options}
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**s3_options, "location": "private"},
+    }
+CERTIFICATES_STORAGE_ALIAS = "private"
 
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "https://education.example.org")
 
@@ -90,17 +105,31 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+# Cookies only over HTTPS. A stack tried out over plain HTTP on one's own machine (make
+# prod-demo) turns this off with SECURE_COOKIES=false; never do that behind a public address.
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# One line per event on stdout, as JSON by default (LOG_FORMAT=plain for people reading it).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
+        "json": {"()": "education.logging.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": os.environ.get("LOG_FORMAT", "json"),
+        }
+    },
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_tasks": {"level": os.environ.get("LOG_LEVEL", "INFO")},
+    },
 }

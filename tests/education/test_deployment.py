@@ -3,6 +3,7 @@
 Each test runs manage.py in a fresh process, because settings are read once per process.
 """
 
+import json
 import os
 import secrets
 import subprocess
@@ -92,3 +93,48 @@ def test_models_and_migrations_agree():
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+HEADERS_SCRIPT = """
+import json
+from django.test import Client
+response = Client().get("/healthz/", secure=True, headers={"host": "education.example.org"})
+print(json.dumps({"status": response.status_code, **dict(response.headers)}))
+"""
+
+
+def test_a_production_response_carries_the_security_headers(production_env):
+    result = manage("shell", "-c", HEADERS_SCRIPT, **production_env)
+
+    assert result.returncode == 0, result.stderr
+    headers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert headers["status"] == 200
+    assert headers["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_plain_http_is_sent_to_https(production_env):
+    script = (
+        "from django.test import Client; "
+        "r = Client().get('/workshops/', headers={'host': 'education.example.org'}); "
+        "print(r.status_code, r['Location'])"
+    )
+    result = manage("shell", "-c", script, **production_env)
+
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "301",
+        "https://education.example.org/workshops/",
+    ]
+
+
+def test_production_logs_are_json_lines(production_env):
+    script = "import logging; logging.getLogger('education').warning('hello %s', 'there')"
+    result = manage("shell", "-c", script, **production_env)
+
+    entry = json.loads(result.stdout.strip().splitlines()[-1])
+    assert entry["level"] == "WARNING"
+    assert entry["logger"] == "education"
+    assert entry["message"] == "hello there"
