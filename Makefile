@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo migrate test test-fast lint format bench prod-demo stack-test clean
+.PHONY: help install run demo migrate test test-fast lint format bench load prod-demo stack-test clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ format: install ## Reformat the code (ruff)
 
 bench: install ## Measure performance budgets (see tests/benchmarks/RESULTS.md)
 	EDUCATION_BENCH=1 $(BIN)/python -m pytest tests/benchmarks -s
+
+load: install ## Bounded load on the production stack (needs PostgreSQL and Redis)
+	$(BIN)/python -m tests.benchmarks.load
 
 prod-demo: install ## Run the production stack here: PostgreSQL, Redis, gunicorn, task workers
 	$(BIN)/python -m education.stack
