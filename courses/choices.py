@@ -49,3 +49,16 @@ class AttendanceStatus(models.TextChoices):
     PARTIAL = "partial", _("Partly present")
     ABSENT = "absent", _("Absent")
     EXCUSED = "excused", _("Excused")
+
+
+class RequestStatus(models.TextChoices):
+    NEW = "new", _("New")
+    IN_REVIEW = "in_review", _("In review")
+    SCHEDULED = "scheduled", _("Scheduled")
+    DELIVERED = "delivered", _("Delivered")
+    DECLINED = "declined", _("Declined")
+
+
+class DeliveryFormat(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")

@@ -21,4 +21,9 @@ urlpatterns = [
         views.my_learning_cancel,
         name="my_learning_cancel",
     ),
+    path(
+        "request-a-session/status/<str:token>/",
+        views.request_status,
+        name="request_status",
+    ),
 ]

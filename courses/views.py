@@ -1,4 +1,5 @@
-"""Public views of the courses app: enrolling, cancelling, signing in by link and My learning."""
+"""Public views of the courses app: enrolling, cancelling, signing in by link, My learning, and
+the requests locals make for tailored sessions."""
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -9,14 +10,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wagtail import hooks
+from wagtail.models import Site
 
 from . import tasks
 from .calendar import session_calendar
-from .choices import EnrollmentStatus, SessionStatus
-from .emails import enrollment_from_cancel_token
+from .choices import EnrollmentStatus, RequestStatus, SessionStatus
+from .emails import (
+    education_contact_email,
+    enrollment_from_cancel_token,
+    request_from_status_token,
+    request_status_token,
+)
 from .enrollment import (
     AlreadyEnrolled,
     EnrollmentError,
@@ -26,7 +34,16 @@ from .enrollment import (
     waitlist_position,
 )
 from .forms import EnrolForm, SignInForm, local_choice_label
-from .models import Enrollment, Local, Participant, Session, WorkshopIndexPage
+from .models import (
+    Enrollment,
+    Local,
+    Participant,
+    Session,
+    SessionRequest,
+    WorkshopIndexPage,
+)
+from .request_forms import SessionRequestForm, requestable_workshops
+from .requests import status_history, submit_request
 from .signin import link_max_age_minutes, safe_next_url, user_from_link
 
 #: Where the browser session keeps the enrolments made in it, so that the result page shows
@@ -372,3 +389,123 @@ def _tell_cancelled(request, was_waitlisted, title):
     else:
         message = _("Your enrolment in “%(workshop)s” is cancelled.")
     messages.success(request, message % {"workshop": title})
+
+
+# Requests from locals for tailored sessions
+
+#: Where the browser session keeps the requests sent from it, so that the thank-you page shows
+#: them to the person who sent them and to nobody else.
+REQUESTS_SESSION_KEY = "courses_session_requests"
+REMEMBERED_REQUESTS = 10
+
+
+def session_request_form(request, page):
+    """The request form of a ``SessionRequestPage``: show it, or record the request sent.
+
+    ``?workshop=<slug>`` chooses a workshop offered on request; otherwise the page's own choice.
+    """
+    initial = {}
+    workshops = requestable_workshops()
+    chosen = None
+    if slug := request.GET.get("workshop"):
+        chosen = workshops.filter(slug=slug).first()
+    if chosen is None and page.default_workshop_id:
+        chosen = workshops.filter(pk=page.default_workshop_id).first()
+    if chosen is not None:
+        initial["workshop"] = chosen.pk
+    participant = _participant_of(request.user)
+    if participant is not None:
+        initial.update(
+            contact_name=participant.name,
+            email=participant.email,
+            local=local_choice_label(participant.local) if participant.local else "",
+        )
+
+    form = SessionRequestForm(
+        request.POST if request.method == "POST" else None, initial=initial, workshops=workshops
+    )
+    if request.method == "POST" and form.is_valid():
+        session_request = submit_request(
+            **form.request_fields(), site=Site.find_for_request(request), user=request.user
+        )
+        remembered = request.session.get(REQUESTS_SESSION_KEY, [])
+        remembered = [*remembered, session_request.pk][-REMEMBERED_REQUESTS:]
+        request.session[REQUESTS_SESSION_KEY] = remembered
+        return redirect(page.get_url(request) + page.reverse_subpage("thanks"))
+
+    return page.render(
+        request,
+        template="courses/requests/request_form.html",
+        context_overrides={
+            "form": form,
+            "locals": Local.objects.only("number", "name"),
+            "has_workshops": workshops.exists(),
+        },
+    )
+
+
+def session_request_thanks(request, page):
+    """The request just sent from this browser: its reference and where to follow it."""
+    remembered = request.session.get(REQUESTS_SESSION_KEY, [])
+    session_request = (
+        SessionRequest.objects.filter(pk__in=remembered)
+        .select_related("workshop", "local")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if session_request is None:
+        return redirect(page.get_url(request))
+    return page.render(
+        request,
+        template="courses/requests/request_thanks.html",
+        context_overrides={
+            "session_request": session_request,
+            "status_url": reverse(
+                "courses:request_status", args=[request_status_token(session_request)]
+            ),
+        },
+    )
+
+
+@never_cache
+def request_status(request, token):
+    """Where one request stands, for whoever holds its private link (sent in every email)."""
+    request_id, expired = request_from_status_token(token)
+    session_request = None
+    if request_id is not None:
+        session_request = (
+            SessionRequest.objects.select_related("workshop", "local", "session")
+            .prefetch_related("session__parts")
+            .filter(pk=request_id)
+            .first()
+        )
+    contact_email = education_contact_email(Site.find_for_request(request))
+    if session_request is None:
+        return render(
+            request,
+            "courses/requests/status_invalid.html",
+            {"contact_email": contact_email},
+            status=404,
+        )
+    if expired:
+        return render(
+            request,
+            "courses/requests/status_expired.html",
+            {"session_request": session_request, "contact_email": contact_email},
+            status=410,
+        )
+    session = session_request.session
+    show_session = session is not None and session_request.status in (
+        RequestStatus.SCHEDULED,
+        RequestStatus.DELIVERED,
+    )
+    return render(
+        request,
+        "courses/requests/status.html",
+        {
+            "session_request": session_request,
+            "history": status_history(session_request),
+            "session": session if show_session else None,
+            "contact_email": contact_email,
+        },
+    )

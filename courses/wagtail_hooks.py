@@ -1,6 +1,6 @@
 """Admin registration for curricula, the union's structure, sessions and enrolments."""
 
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +13,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import reports
 from .admin_forms import SessionAdminForm
 from .admin_views import (
     BulkEnrolView,
@@ -27,8 +28,23 @@ from .admin_views import (
     SessionIndexView,
     SessionPeopleView,
 )
-from .choices import AttendanceStatus, EnrollmentStatus
-from .models import Division, Enrollment, Local, Participant, Program, Sector, Session
+from .choices import AttendanceStatus, EnrollmentStatus, RequestStatus
+from .dashboard import dashboard_panels
+from .models import (
+    Division,
+    Enrollment,
+    Local,
+    Participant,
+    Program,
+    Sector,
+    Session,
+    SessionRequest,
+)
+from .request_admin_views import (
+    NewRequestsPanel,
+    SessionRequestPermissionPolicy,
+    SessionRequestViewSet,
+)
 
 
 class EnrollmentPermissionPolicy(ModelPermissionPolicy):
@@ -46,6 +62,7 @@ class EnrollmentPermissionPolicy(ModelPermissionPolicy):
 
 
 register_permission_policy(Enrollment, EnrollmentPermissionPolicy(Enrollment))
+register_permission_policy(SessionRequest, SessionRequestPermissionPolicy(SessionRequest))
 
 #: Other education apps add their admin screens to the "Education" menu through this hook,
 #: by giving their viewset ``menu_hook = EDUCATION_MENU_HOOK``.
@@ -215,6 +232,7 @@ class EducationViewSetGroup(SnippetViewSetGroup):
     submenu_hook = EDUCATION_MENU_HOOK
     items = (
         SessionViewSet,
+        SessionRequestViewSet,
         ParticipantViewSet,
         EnrollmentViewSet,
         ProgramViewSet,
@@ -342,3 +360,101 @@ def register_attendance_log_actions(actions):
     actions.register_action(
         "courses.session.reopen", _("Reopen session"), _("Reopened the session")
     )
+
+
+# Requests from locals
+
+
+@hooks.register("construct_homepage_panels")
+def add_new_requests_panel(request, panels):
+    """Staff see on the dashboard how many requests wait, and for how long the oldest has."""
+    if request.user.has_perm("courses.change_sessionrequest"):
+        panels.append(NewRequestsPanel())
+
+
+@hooks.register("register_log_actions")
+def register_request_log_actions(actions):
+    actions.register_action(
+        "courses.request.submit", _("Receive a request"), _("Received the request")
+    )
+
+    @actions.register_action("courses.request.status")
+    class RequestStatusFormatter(LogFormatter):
+        label = _("Change request status")
+
+        def format_message(self, log_entry):
+            try:
+                message = _("Changed the status from %(from)s to %(to)s") % {
+                    "from": RequestStatus(log_entry.data["from"]).label,
+                    "to": RequestStatus(log_entry.data["to"]).label,
+                }
+            except (KeyError, ValueError):
+                return _("Changed the status")
+            if log_entry.data.get("reason"):
+                message = _("%(change)s: %(reason)s") % {
+                    "change": message,
+                    "reason": log_entry.data["reason"],
+                }
+            return message
+
+    @actions.register_action("courses.request.assign")
+    class AssignFacilitatorFormatter(LogFormatter):
+        label = _("Assign a facilitator")
+
+        def format_message(self, log_entry):
+            name = (log_entry.data or {}).get("name")
+            if name:
+                return _("Assigned %(name)s to facilitate") % {"name": name}
+            return _("Took the facilitator off the request")
+
+    @actions.register_action("courses.request.create_session")
+    class CreateSessionFormatter(LogFormatter):
+        label = _("Create session from request")
+
+        def format_message(self, log_entry):
+            try:
+                return _("Created the session %(title)s") % {"title": log_entry.data["title"]}
+            except KeyError:
+                return _("Created the session")
+
+
+# Reports and dashboard
+#
+# The reports sit in Wagtail's "Reports" menu, where the admin keeps every report and where
+# staff look for figures to download; the "Education" menu is for managing records.
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [
+        path(
+            "education-reports/",
+            include((reports.urlpatterns, "education_reports"), namespace="education_reports"),
+        )
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_session_report_menu_item():
+    return reports.menu_item("sessions")
+
+
+@hooks.register("register_reports_menu_item")
+def register_completion_report_menu_item():
+    return reports.menu_item("completions")
+
+
+@hooks.register("register_reports_menu_item")
+def register_facilitator_report_menu_item():
+    return reports.menu_item("facilitators")
+
+
+@hooks.register("register_reports_menu_item")
+def register_demand_report_menu_item():
+    return reports.menu_item("demand")
+
+
+@hooks.register("construct_homepage_panels")
+def add_education_dashboard_panels(request, panels):
+    """Staff see upcoming sessions, sessions left open after they ended, and the year's chart."""
+    panels.extend(dashboard_panels(request.user))

@@ -31,5 +31,6 @@ if settings.DEBUG:
 urlpatterns += [
     path("", include("courses.urls")),
     path("", include("facilitators.urls")),
+    path("", include("certificates.urls")),
     path("", include(wagtail_urls)),
 ]

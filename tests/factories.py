@@ -329,3 +329,89 @@ class AttendanceFactory(DjangoModelFactory):
 
     class Meta:
         model = "courses.Attendance"
+
+
+class CertificateTemplateFactory(DjangoModelFactory):
+    """A template that is not the default (the migrations create the default one)."""
+
+    name = factory.Sequence(lambda n: f"Certificate template {n}")
+    heading = "Certificate of completion"
+    wording = "{name} completed {title}: {hours} hours."
+    heading_fr = "Attestation de réussite"
+    wording_fr = "{name} a suivi {title} : {hours} heures."
+    signatory_name = "Alex Organizer"
+    signatory_title = "Director of Union Education"
+    accent_colour = "#8f1d21"
+    is_default = False
+
+    class Meta:
+        model = "certificates.CertificateTemplate"
+
+
+def default_certificate_template():
+    from certificates.models import CertificateTemplate
+
+    return CertificateTemplate.default()
+
+
+class CertificateFactory(DjangoModelFactory):
+    """A valid workshop certificate written directly, for a completed enrolment, with no PDF yet.
+
+    Tests of the issuing rules themselves go through ``certificates.issuing``.
+    """
+
+    kind = "workshop"
+    enrollment = factory.SubFactory(EnrollmentFactory, completed=True)
+    participant = factory.LazyAttribute(lambda certificate: certificate.enrollment.participant)
+    session = factory.LazyAttribute(lambda certificate: certificate.enrollment.session)
+    workshop = factory.LazyAttribute(lambda certificate: certificate.enrollment.session.workshop)
+    holder_name = factory.LazyAttribute(lambda certificate: certificate.participant.name)
+    local_name = factory.LazyAttribute(lambda certificate: str(certificate.participant.local or ""))
+    title = factory.LazyAttribute(lambda certificate: certificate.workshop.title)
+    hours = factory.LazyAttribute(lambda certificate: certificate.workshop.duration_hours)
+    completed_on = factory.LazyFunction(lambda: timezone.localdate())
+    facilitator_names = "Jordan Facilitator"
+    issuer_name = "Union Education"
+    language = Language.ENGLISH
+    template = factory.LazyFunction(default_certificate_template)
+
+    class Meta:
+        model = "certificates.Certificate"
+
+
+class SessionRequestFactory(DjangoModelFactory):
+    """A new request from a local for a tailored session, written directly (no emails, no log).
+
+    Its workshop is offered on request; pass ``workshop=`` a page under the catalogue when the
+    test needs its URL. Tests of the request rules themselves go through ``courses.requests``.
+    """
+
+    local = factory.SubFactory(LocalFactory)
+    contact_name = factory.Sequence(lambda n: f"Robin Officer{n}")
+    contact_role = "President"
+    email = factory.Sequence(lambda n: f"officer{n}@example.org")
+    phone = "416-555-0199"
+    workshop = factory.SubFactory(WorkshopPageFactory, offered_on_request=True)
+    goals = "Set goals for the next three years and bring new members into the local."
+    participants = 18
+    date_1 = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    date_2 = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=37))
+    date_3 = None
+    delivery_format = "in_person"
+    location = "Union hall, Laval"
+    language = Language.ENGLISH
+
+    class Meta:
+        model = "courses.SessionRequest"
+
+
+class SessionRequestPageFactory(wagtail_factories.PageFactory):
+    """The request form page; give it ``parent=home_page`` for /request-a-session/."""
+
+    title = "Request a session"
+    slug = "request-a-session"
+    introduction = "<p>Tell us what your local wants to achieve.</p>"
+    thank_you_text = "<p>Thank you: we will be in touch within a week.</p>"
+
+    class Meta:
+        model = "courses.SessionRequestPage"

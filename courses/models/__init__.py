@@ -10,6 +10,7 @@ from .curriculum import (
     catalogue_filters,
     filter_workshops,
 )
+from .requests import SessionRequest, SessionRequestPage
 from .sessions import Enrollment, Participant, Session, SessionPart
 from .union import Division, Local, Sector
 
@@ -24,6 +25,8 @@ __all__ = [
     "Sector",
     "Session",
     "SessionPart",
+    "SessionRequest",
+    "SessionRequestPage",
     "WorkshopIndexPage",
     "WorkshopOutcome",
     "WorkshopPage",

@@ -156,3 +156,5 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # The template every public page of the education apps extends.
 EDUCATION_BASE_TEMPLATE = "base.html"
+# Certificates name their issuer from the organisation's settings, which staff edit in the admin.
+CERTIFICATES_ISSUER_SETTING = "home.OrganisationSettings.name"

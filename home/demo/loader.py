@@ -47,6 +47,8 @@ from facilitators.models import Facilitator, FacilitatorGuidePage, GuideHandout
 from home.models import HomePage, OrganisationSettings
 
 from . import guides, sessions, union, workshops
+from .certificates import load_certificates
+from .requests import load_requests
 
 HANDOUTS_COLLECTION = "Handouts"
 SITE_HOSTNAME = "localhost"
@@ -68,6 +70,8 @@ def load_demo():
         load_union_structure(created)
         member = load_users(workshop_pages, created)
         load_sessions(workshop_pages, member, created)
+        load_certificates(created)
+        load_requests(home, workshop_pages, created)
     return +created  # Drop the kinds of object of which nothing was created.
 
 
@@ -664,7 +668,7 @@ def mark_attendance(session, enrolments, member, facilitators, start):
 
     The demo member was present; the others attended as ``sessions.ATTENDANCE`` says, from
     position ``start`` on. The marks are written directly, like the enrolments; the session is
-    left open, for its facilitators to close.
+    closed afterwards (``home.demo.certificates``).
     """
     duration = Decimal(session.workshop.duration_hours)
     team = list(session.facilitators.all())

@@ -3,8 +3,8 @@
 Dates are counted in days from the day the demo is loaded, so the schedule always has sessions
 coming up, one running today and a few that have just taken place. The sessions that have taken
 place have their attendance marked (``ATTENDANCE``; the demo member was there for all of them)
-but keep the "scheduled" status: closing them (completion, certificates) is left to their
-facilitators. Today's session is not marked: the demo facilitator takes its attendance.
+and are closed by the loader, which records completion and issues their certificates. Today's
+session is not marked: the demo facilitator takes its attendance and closes it.
 
 A session that would fall on a weekend or in the winter holidays moves to the nearest working
 day (later for upcoming sessions, earlier for past ones).
@@ -258,7 +258,7 @@ SESSIONS = [
         facilitators=("facilitator",),
         confirmed=12,
     ),
-    # Taken place, waiting for their facilitators to close them.
+    # Taken place: attendance marked, then closed by the loader.
     PlannedSession(
         workshop="union-structure-and-officers-roles",
         days=-33,

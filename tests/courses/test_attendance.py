@@ -41,7 +41,11 @@ ABSENT, EXCUSED = AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED
 
 @pytest.fixture
 def workshop(catalogue):
-    return WorkshopPageFactory(parent=catalogue, title="Handling Conflict", duration_hours=6)
+    """A workshop without a certificate: only the outcome emails of closing are counted here
+    (certificates and their emails are the certificates app's, tested there)."""
+    return WorkshopPageFactory(
+        parent=catalogue, title="Handling Conflict", duration_hours=6, issues_certificate=False
+    )
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 
 from courses.attendance import close_session, mark_attendance
 from courses.choices import SessionStatus
+from courses.models import Attendance
 from tests.factories import (
     EnrollmentFactory,
     FacilitatorFactory,
@@ -193,3 +194,14 @@ def test_the_people_page_costs_the_same_however_many_marks(
     with django_assert_max_num_queries(PEOPLE_MAX_QUERIES):
         response = client.get(url("people", past_session.pk))
     assert response.content.decode().count("Not marked") == 1
+
+
+@pytest.mark.django_db
+def test_a_mark_whose_author_is_gone_still_shows(client, staff, past_session):
+    Attendance.objects.filter(enrollment__session=past_session).update(marked_by=None)
+    client.force_login(staff)
+
+    response = client.get(url("people", past_session.pk))
+
+    assert response.status_code == 200
+    assert "Partly present" in response.content.decode()

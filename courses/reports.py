@@ -1,0 +1,759 @@
+"""Reports for education staff: what happened in the program, to plan the next year from.
+
+Four reports built on Wagtail's ``ReportView`` (filters, and CSV and XLSX downloads of the
+same rows): enrolment and attendance per session, completions by local (with its division
+and sector), facilitator activity, and demand per workshop. Each row is computed by the
+database (``annotate`` with filtered ``Count`` and ``Sum``, and correlated subqueries where
+two joins would multiply each other's rows), so a page costs the same few queries whatever the
+number of sessions and enrolments.
+
+Every report takes the same filters: a period (on the session's start), the program, the
+workshop, the language and the division. The division is the participant's: it narrows the
+people counted, and the rows to those where someone from the division took part.
+
+Only people who may view sessions (the Education staff group, superusers) see the reports;
+facilitators have their own sessions at /facilitate/ and see no report.
+"""
+
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.reports import ReportView
+from wagtail.permissions import policy_registry
+
+import django_filters
+
+from .charts import Series, bar_chart, grouped_bar_chart
+from .choices import AttendanceStatus, EnrollmentStatus, Language, RequestStatus, SessionStatus
+from .models import (
+    Division,
+    Enrollment,
+    Local,
+    Program,
+    Session,
+    SessionRequest,
+    WorkshopPage,
+)
+
+#: Attendance marks that count as having come to the session.
+ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.PARTIAL)
+
+
+def percentage(part, whole):
+    """``part`` as a percentage of ``whole``, to one decimal; ``None`` when ``whole`` is 0."""
+    if not whole:
+        return None
+    return round(100 * (part or 0) / whole, 1)
+
+
+def local_date(value):
+    """The date of an aware datetime in the site's time zone."""
+    return timezone.localtime(value).date() if value else None
+
+
+class PercentColumn(Column):
+    """A percentage, or a dash when there is nothing to divide by."""
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return "–" if value is None else f"{value:g} %"
+
+
+class DateColumn(Column):
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return date_format(value, "DATE_FORMAT") if value else ""
+
+
+class ReportFilterSet(WagtailFilterSet):
+    """The filters every report offers. The views read the cleaned values and apply them inside
+    their aggregates (see :meth:`EducationReportView.conditions`), not as plain filters."""
+
+    period = django_filters.DateFromToRangeFilter(
+        label=_("Period"), widget=DateRangePickerWidget, method="keep"
+    )
+    program = django_filters.ModelChoiceFilter(
+        label=_("Program"), queryset=Program.objects.all(), method="keep"
+    )
+    workshop = django_filters.ModelChoiceFilter(
+        label=_("Workshop"), queryset=WorkshopPage.objects.order_by("title"), method="keep"
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=Language.choices, empty_label=_("All"), method="keep"
+    )
+    division = django_filters.ModelChoiceFilter(
+        label=_("Division"), queryset=Division.objects.all(), method="keep"
+    )
+
+    class Meta:
+        model = Session
+        fields = []
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+
+class ReportConditions:
+    """The chosen filters, written as conditions on any path that leads to a session.
+
+    ``session_path`` is the lookup from the queried model to a session (``""`` from a session
+    itself, ``"session__"`` from an enrolment); ``participant_path`` leads to a participant.
+    """
+
+    def __init__(self, data):
+        data = data or {}
+        period = data.get("period")
+        self.start = period.start if period else None
+        self.stop = period.stop if period else None
+        self.program = data.get("program")
+        self.workshop = data.get("workshop")
+        self.language = data.get("language") or ""
+        self.division = data.get("division")
+
+    def sessions(self, session_path=""):
+        """Sessions in the period, of the program and workshop, held in the language."""
+        lookups = {}
+        if self.start:
+            lookups[f"{session_path}starts_at__gte"] = self.start
+        if self.stop:
+            lookups[f"{session_path}starts_at__lte"] = self.stop
+        if self.program:
+            lookups[f"{session_path}workshop__program"] = self.program
+        if self.workshop:
+            lookups[f"{session_path}workshop"] = self.workshop
+        if self.language:
+            lookups[f"{session_path}language"] = self.language
+        return Q(**lookups)
+
+    def participants(self, participant_path):
+        """Participants from the division (every participant when no division is chosen)."""
+        if not self.division:
+            return Q()
+        return Q(**{f"{participant_path}local__division": self.division})
+
+    def sessions_with_division(self, session_path=""):
+        """:meth:`sessions`, and when a division is chosen, someone from it took part."""
+        condition = self.sessions(session_path)
+        if self.division:
+            taking_part = Enrollment.objects.filter(
+                participant__local__division=self.division
+            ).exclude(status=EnrollmentStatus.CANCELLED)
+            key = f"{session_path}pk" if session_path else "pk"
+            condition &= Q(**{f"{key}__in": taking_part.values("session_id")})
+        return condition
+
+
+def count_subquery(queryset, outer_field, aggregate=None):
+    """A correlated subquery: ``aggregate`` (a count of rows by default) of ``queryset`` rows
+    whose ``outer_field`` is the outer row, 0 when there are none."""
+    aggregate = aggregate or Count("pk")
+    inner = (
+        queryset.filter(**{outer_field: OuterRef("pk")})
+        .order_by()
+        .values(outer_field)
+        .annotate(result=aggregate)
+        .values("result")
+    )
+    return Coalesce(Subquery(inner, output_field=IntegerField()), Value(0))
+
+
+class EducationReportView(ReportView):
+    """A report over sessions, for the people who may view sessions.
+
+    Subclasses build their rows in :meth:`get_rows` from :attr:`conditions` (the filters); the
+    filters are not applied again afterwards. :meth:`decorate_row` adds what is computed from a
+    row's own figures (rates). :meth:`get_charts` returns the charts shown above the table.
+    """
+
+    results_template_name = "courses/reports/report_results.html"
+    filterset_class = ReportFilterSet
+    permission_required = "view"
+    permission_model = Session
+    paginate_by = 50
+    introduction = ""
+
+    @cached_property
+    def permission_policy(self):
+        return policy_registry.get_by_type(self.permission_model)
+
+    @cached_property
+    def conditions(self):
+        if self.filters and self.filters.is_valid():
+            return ReportConditions(self.filters.form.cleaned_data)
+        return ReportConditions({})
+
+    def get_rows(self):
+        raise NotImplementedError
+
+    def get_base_queryset(self):
+        return self.get_rows()
+
+    def filter_queryset(self, queryset):
+        # The filters are already inside the rows' aggregates.
+        return queryset
+
+    def get_filtered_queryset(self):
+        return self.get_queryset()
+
+    def decorate_row(self, row):
+        return row
+
+    def decorate_paginated_queryset(self, object_list):
+        return [self.decorate_row(row) for row in object_list]
+
+    def get_filename(self):
+        return f"{self.export_filename}-{timezone.localdate():%Y-%m-%d}"
+
+    def get_charts(self):
+        return []
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        if not self.is_export:
+            context["charts"] = self.get_charts()
+            context["introduction"] = self.introduction
+        return context
+
+
+class SessionReportView(EducationReportView):
+    """Enrolment and attendance per session: who signed up, who waited, who came and completed.
+
+    The completion rate is the share of confirmed people who completed the workshop, for
+    delivered sessions only (others have no outcome yet). The fill rate is confirmed people
+    over seats.
+    """
+
+    page_title = _("Enrolment and attendance")
+    header_icon = "date"
+    index_url_name = "education_reports:sessions"
+    index_results_url_name = "education_reports:sessions_results"
+    export_filename = "enrolment-and-attendance"
+    default_ordering = "-starts_at"
+    introduction = _(
+        "Each session in the period with its enrolments and, once it is closed, who came and "
+        "who completed. Choose a division to count only its members."
+    )
+    list_export = [
+        "workshop.title",
+        "starts_on",
+        "language",
+        "status",
+        "capacity",
+        "confirmed",
+        "waitlisted",
+        "cancelled",
+        "attended",
+        "completed",
+        "fill_rate",
+        "completion_rate",
+    ]
+    export_headings = {
+        "workshop.title": _("Workshop"),
+        "starts_on": _("Date"),
+        "language": _("Language"),
+        "status": _("Status"),
+        "capacity": _("Capacity"),
+        "confirmed": _("Confirmed"),
+        "waitlisted": _("Waitlisted"),
+        "cancelled": _("Cancelled"),
+        "attended": _("Attended"),
+        "completed": _("Completed"),
+        "fill_rate": _("Fill rate (%)"),
+        "completion_rate": _("Completion rate (%)"),
+    }
+
+    @cached_property
+    def columns(self):
+        return [
+            Column("workshop", label=_("Workshop"), accessor="workshop.title"),
+            DateColumn("starts_on", label=_("Date"), sort_key="starts_at"),
+            Column("language", label=_("Language")),
+            Column("status", label=_("Status")),
+            Column("capacity", label=_("Capacity"), sort_key="capacity"),
+            Column("confirmed", label=_("Confirmed"), sort_key="confirmed"),
+            Column("waitlisted", label=_("Waitlisted"), sort_key="waitlisted"),
+            Column("cancelled", label=_("Cancelled"), sort_key="cancelled"),
+            Column("attended", label=_("Attended"), sort_key="attended"),
+            Column("completed", label=_("Completed"), sort_key="completed"),
+            PercentColumn("fill_rate", label=_("Fill rate")),
+            PercentColumn("completion_rate", label=_("Completion rate")),
+        ]
+
+    def enrollment_counts(self):
+        """Annotations counting a session's enrolments, of the division's members if chosen."""
+        people = self.conditions.participants("enrollments__participant__")
+
+        def count(**lookups):
+            condition = Q(**{f"enrollments__{key}": value for key, value in lookups.items()})
+            return Count("enrollments", filter=condition & people)
+
+        return {
+            "confirmed": count(status=EnrollmentStatus.CONFIRMED),
+            "waitlisted": count(status=EnrollmentStatus.WAITLISTED),
+            "cancelled": count(status=EnrollmentStatus.CANCELLED),
+            "attended": count(status=EnrollmentStatus.CONFIRMED, attendance__status__in=ATTENDED),
+            "completed": count(status=EnrollmentStatus.CONFIRMED, completed=True),
+        }
+
+    def sessions(self):
+        return Session.objects.filter(self.conditions.sessions_with_division())
+
+    def get_rows(self):
+        return (
+            self.sessions()
+            .select_related("workshop")
+            .annotate(**self.enrollment_counts())
+            .order_by("-starts_at", "pk")
+        )
+
+    def decorate_row(self, session):
+        session.starts_on = local_date(session.starts_at)
+        session.language = session.get_language_display()
+        session.status_label = session.get_status_display()
+        session.fill_rate = percentage(session.confirmed, session.capacity)
+        session.completion_rate = (
+            percentage(session.completed, session.confirmed)
+            if session.status == SessionStatus.DELIVERED
+            else None
+        )
+        return session
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        row["status"] = item.status_label
+        return row
+
+    def get_charts(self):
+        return [sessions_per_month_chart(self.sessions(), self.conditions)]
+
+
+def sessions_per_month_chart(sessions, conditions, chart_id="sessions-per-month"):
+    """Sessions held (not cancelled) and people confirmed in them, per month (one query)."""
+    people = conditions.participants("enrollments__participant__")
+    months = list(
+        sessions.exclude(status=SessionStatus.CANCELLED)
+        .annotate(month=TruncMonth("starts_at"))
+        .order_by()
+        .values("month")
+        .annotate(
+            sessions=Count("pk", distinct=True),
+            participants=Count(
+                "enrollments",
+                filter=Q(enrollments__status=EnrollmentStatus.CONFIRMED) & people,
+            ),
+        )
+        .order_by("month")
+    )
+    return grouped_bar_chart(
+        chart_id,
+        _("Sessions and participants per month"),
+        _(
+            "For each month, the sessions held or scheduled (solid bars) and the people "
+            "confirmed in them (hatched bars)."
+        ),
+        _("Month"),
+        [date_format(timezone.localtime(row["month"]), "YEAR_MONTH_FORMAT") for row in months],
+        [
+            Series(_("Sessions"), [row["sessions"] for row in months]),
+            Series(_("Participants"), [row["participants"] for row in months]),
+        ],
+    )
+
+
+class CompletionReportView(EducationReportView):
+    """Completions by local, with the local's division and sector, and the hours completed.
+
+    A completion is a confirmed enrolment marked completed when its session was closed; its
+    hours are the hours attended. The local is the participant's local today.
+    """
+
+    page_title = _("Completions by local")
+    header_icon = "group"
+    index_url_name = "education_reports:completions"
+    index_results_url_name = "education_reports:completions_results"
+    export_filename = "completions-by-local"
+    introduction = _(
+        "Workshops completed by the members of each local over the period, with the hours "
+        "they attended, by division and sector."
+    )
+    list_export = [
+        "division.name",
+        "sector.name",
+        "number",
+        "name",
+        "delivered",
+        "completions",
+        "members",
+        "hours",
+        "completion_rate",
+    ]
+    export_headings = {
+        "division.name": _("Division"),
+        "sector.name": _("Sector"),
+        "number": _("Local"),
+        "name": _("Name"),
+        "delivered": _("Enrolments in delivered sessions"),
+        "completions": _("Completions"),
+        "members": _("Members who completed"),
+        "hours": _("Hours completed"),
+        "completion_rate": _("Completion rate (%)"),
+    }
+
+    @cached_property
+    def columns(self):
+        return [
+            Column("division", label=_("Division"), accessor="division.name"),
+            Column("sector", label=_("Sector"), accessor="sector.name"),
+            Column("number", label=_("Local"), sort_key="number"),
+            Column("name", label=_("Name")),
+            Column("delivered", label=_("Enrolled (delivered sessions)"), sort_key="delivered"),
+            Column("completions", label=_("Completions"), sort_key="completions"),
+            Column("members", label=_("Members who completed"), sort_key="members"),
+            Column("hours", label=_("Hours completed"), sort_key="hours"),
+            PercentColumn("completion_rate", label=_("Completion rate")),
+        ]
+
+    def delivered_condition(self, path):
+        """Confirmed enrolments in delivered sessions that match the filters."""
+        return Q(
+            **{
+                f"{path}status": EnrollmentStatus.CONFIRMED,
+                f"{path}session__status": SessionStatus.DELIVERED,
+            }
+        ) & self.conditions.sessions(f"{path}session__")
+
+    def get_rows(self):
+        path = "participants__enrollments__"
+        delivered = self.delivered_condition(path)
+        completed = delivered & Q(**{f"{path}completed": True})
+        locals_ = Local.objects.select_related("division", "sector")
+        if self.conditions.division:
+            locals_ = locals_.filter(division=self.conditions.division)
+        return (
+            locals_.annotate(
+                delivered=Count("participants__enrollments", filter=delivered),
+                completions=Count("participants__enrollments", filter=completed),
+                members=Count("participants", filter=completed, distinct=True),
+                hours=Sum(f"{path}attendance__hours_attended", filter=completed),
+            )
+            .filter(delivered__gt=0)
+            .order_by("division__name", "sector__name", "number")
+        )
+
+    def decorate_row(self, local):
+        local.hours = Decimal(local.hours or 0).quantize(Decimal("0.01"))
+        local.completion_rate = percentage(local.completions, local.delivered)
+        return local
+
+    def get_charts(self):
+        return [completion_rate_per_program_chart(self.conditions)]
+
+
+def completion_rate_per_program_chart(conditions, chart_id="completion-rate-per-program"):
+    """Of the confirmed people in delivered sessions, the share who completed, per program."""
+    path = "workshops__sessions__enrollments__"
+    delivered = (
+        Q(
+            **{
+                f"{path}status": EnrollmentStatus.CONFIRMED,
+                "workshops__sessions__status": SessionStatus.DELIVERED,
+            }
+        )
+        & conditions.sessions("workshops__sessions__")
+        & conditions.participants(f"{path}participant__")
+    )
+    programs = list(
+        Program.objects.annotate(
+            delivered=Count(f"{path}pk", filter=delivered),
+            completed=Count(f"{path}pk", filter=delivered & Q(**{f"{path}completed": True})),
+        )
+        .filter(delivered__gt=0)
+        .order_by("title")
+    )
+    return bar_chart(
+        chart_id,
+        _("Completion rate per program"),
+        _(
+            "For each program, the share of people confirmed in its delivered sessions who "
+            "completed the workshop, on a scale of 0 to 100 %."
+        ),
+        _("Program"),
+        [program.title for program in programs],
+        [percentage(program.completed, program.delivered) for program in programs],
+        _("Completion rate"),
+        suffix=" %",
+        maximum=100,
+    )
+
+
+class FacilitatorReportView(EducationReportView):
+    """What each facilitator delivered: sessions closed, the people who came, and the hours.
+
+    Hours are the workshop's hours for each delivered session; participants are the people
+    marked present or partly present in them.
+    """
+
+    page_title = _("Facilitator activity")
+    header_icon = "user"
+    index_url_name = "education_reports:facilitators"
+    index_results_url_name = "education_reports:facilitators_results"
+    export_filename = "facilitator-activity"
+    introduction = _(
+        "Sessions each facilitator delivered over the period, the people who came to them and "
+        "the hours of workshop given. Scheduled sessions are those still to come."
+    )
+    list_export = ["name", "email", "delivered", "scheduled", "participants", "hours"]
+    export_headings = {
+        "name": _("Facilitator"),
+        "email": _("Email"),
+        "delivered": _("Sessions delivered"),
+        "scheduled": _("Sessions scheduled"),
+        "participants": _("Participants"),
+        "hours": _("Hours delivered"),
+    }
+
+    @cached_property
+    def columns(self):
+        return [
+            Column("name", label=_("Facilitator"), sort_key="last_name"),
+            Column("email", label=_("Email")),
+            Column("delivered", label=_("Sessions delivered"), sort_key="delivered"),
+            Column("scheduled", label=_("Sessions scheduled"), sort_key="scheduled"),
+            Column("participants", label=_("Participants"), sort_key="participants"),
+            Column("hours", label=_("Hours delivered"), sort_key="hours"),
+        ]
+
+    default_ordering = "last_name"
+
+    def get_rows(self):
+        sessions = self.conditions.sessions_with_division("facilitated_sessions__")
+        delivered = sessions & Q(facilitated_sessions__status=SessionStatus.DELIVERED)
+        scheduled = sessions & Q(facilitated_sessions__status=SessionStatus.SCHEDULED)
+        attended = Enrollment.objects.filter(
+            self.conditions.sessions("session__"),
+            self.conditions.participants("participant__"),
+            status=EnrollmentStatus.CONFIRMED,
+            session__status=SessionStatus.DELIVERED,
+            attendance__status__in=ATTENDED,
+        )
+        return (
+            get_user_model()
+            .objects.filter(Q(facilitated_sessions__isnull=False) & sessions)
+            .annotate(
+                delivered=Count("facilitated_sessions", filter=delivered, distinct=True),
+                scheduled=Count("facilitated_sessions", filter=scheduled, distinct=True),
+                hours=Coalesce(
+                    Sum("facilitated_sessions__workshop__duration_hours", filter=delivered),
+                    Value(0),
+                ),
+                participants=count_subquery(attended, "session__facilitators"),
+            )
+            .order_by("last_name", "first_name", "pk")
+        )
+
+    def decorate_row(self, user):
+        user.name = user.get_full_name() or user.get_username()
+        return user
+
+
+class DemandReportView(EducationReportView):
+    """Where to schedule more: per workshop, seats and waitlists, and requests from locals.
+
+    Cancelled sessions are left out. The waitlist is the people still waiting now; requests
+    are those received in the period (new and in review ones are still open).
+    """
+
+    page_title = _("Demand per workshop")
+    header_icon = "list-ul"
+    index_url_name = "education_reports:demand"
+    index_results_url_name = "education_reports:demand_results"
+    export_filename = "demand-per-workshop"
+    default_ordering = "-waitlisted"
+    introduction = _(
+        "For each workshop, how full its sessions are, how many people wait for a seat and "
+        "how many locals asked for a session: where more sessions are needed."
+    )
+    list_export = [
+        "title",
+        "program_title",
+        "session_count",
+        "sessions_with_waitlist",
+        "capacity",
+        "confirmed",
+        "waitlisted",
+        "fill_rate",
+        "requests",
+        "open_requests",
+    ]
+    export_headings = {
+        "title": _("Workshop"),
+        "program_title": _("Program"),
+        "session_count": _("Sessions"),
+        "sessions_with_waitlist": _("Sessions with a waitlist"),
+        "capacity": _("Seats"),
+        "confirmed": _("Confirmed"),
+        "waitlisted": _("Waitlisted"),
+        "fill_rate": _("Fill rate (%)"),
+        "requests": _("Requests"),
+        "open_requests": _("Open requests"),
+    }
+
+    @cached_property
+    def columns(self):
+        return [
+            Column("title", label=_("Workshop"), sort_key="title"),
+            Column("program_title", label=_("Program")),
+            Column("session_count", label=_("Sessions"), sort_key="session_count"),
+            Column(
+                "sessions_with_waitlist",
+                label=_("With a waitlist"),
+                sort_key="sessions_with_waitlist",
+            ),
+            Column("capacity", label=_("Seats"), sort_key="capacity"),
+            Column("confirmed", label=_("Confirmed"), sort_key="confirmed"),
+            Column("waitlisted", label=_("Waitlisted"), sort_key="waitlisted"),
+            PercentColumn("fill_rate", label=_("Fill rate")),
+            Column("requests", label=_("Requests"), sort_key="requests"),
+            Column("open_requests", label=_("Open requests"), sort_key="open_requests"),
+        ]
+
+    def get_rows(self):
+        conditions = self.conditions
+        sessions = Session.objects.filter(conditions.sessions_with_division()).exclude(
+            status=SessionStatus.CANCELLED
+        )
+        enrolments = Enrollment.objects.filter(
+            conditions.sessions("session__"),
+            conditions.participants("participant__"),
+        ).exclude(session__status=SessionStatus.CANCELLED)
+        requests = SessionRequest.objects.all()
+        if conditions.start:
+            requests = requests.filter(created_at__gte=conditions.start)
+        if conditions.stop:
+            requests = requests.filter(created_at__lte=conditions.stop)
+        if conditions.language:
+            requests = requests.filter(language=conditions.language)
+        if conditions.division:
+            requests = requests.filter(local__division=conditions.division)
+        workshops = WorkshopPage.objects.all()
+        if conditions.program:
+            workshops = workshops.filter(program=conditions.program)
+        if conditions.workshop:
+            workshops = workshops.filter(pk=conditions.workshop.pk)
+        return (
+            workshops.annotate(
+                session_count=count_subquery(sessions, "workshop"),
+                sessions_with_waitlist=count_subquery(
+                    sessions.filter(enrollments__status=EnrollmentStatus.WAITLISTED),
+                    "workshop",
+                    Count("pk", distinct=True),
+                ),
+                capacity=count_subquery(sessions, "workshop", Sum("capacity")),
+                confirmed=count_subquery(
+                    enrolments.filter(status=EnrollmentStatus.CONFIRMED), "session__workshop"
+                ),
+                waitlisted=count_subquery(
+                    enrolments.filter(status=EnrollmentStatus.WAITLISTED), "session__workshop"
+                ),
+                requests=count_subquery(requests, "workshop"),
+                open_requests=count_subquery(
+                    requests.filter(status__in=(RequestStatus.NEW, RequestStatus.IN_REVIEW)),
+                    "workshop",
+                ),
+                program_title=Coalesce("program__title", Value("")),
+            )
+            .filter(Q(session_count__gt=0) | Q(requests__gt=0))
+            .order_by("-waitlisted", "title")
+        )
+
+    def decorate_row(self, workshop):
+        workshop.fill_rate = percentage(workshop.confirmed, workshop.capacity)
+        return workshop
+
+    def get_charts(self):
+        return [fill_rate_and_waitlist_chart(self.get_queryset()[:15])]
+
+
+def fill_rate_and_waitlist_chart(workshops, chart_id="fill-rate-and-waitlist"):
+    """Per workshop (rows of the demand report), how full its sessions are and who waits."""
+    workshops = [workshop for workshop in workshops if workshop.session_count]
+    return grouped_bar_chart(
+        chart_id,
+        _("Fill rate and waitlist per workshop"),
+        _(
+            "For each workshop, the share of its seats taken (solid bars, on a scale of 0 to "
+            "100 %) and the number of people on its waitlists (hatched bars, on a scale up to "
+            "the longest waitlist)."
+        ),
+        _("Workshop"),
+        [workshop.title for workshop in workshops],
+        [
+            Series(
+                _("Fill rate"),
+                [percentage(w.confirmed, w.capacity) for w in workshops],
+                suffix=" %",
+                maximum=100,
+            ),
+            Series(_("Waitlisted"), [w.waitlisted for w in workshops]),
+        ],
+    )
+
+
+# Where the reports live in the admin: registered by ``wagtail_hooks.py`` under the namespace
+# "education_reports", each in Wagtail's "Reports" menu.
+
+REPORTS = {
+    "sessions": SessionReportView,
+    "completions": CompletionReportView,
+    "facilitators": FacilitatorReportView,
+    "demand": DemandReportView,
+}
+
+urlpatterns = [
+    pattern
+    for name, view_class in REPORTS.items()
+    for pattern in (
+        path(f"{name}/", view_class.as_view(), name=name),
+        path(f"{name}/results/", view_class.as_view(results_only=True), name=f"{name}_results"),
+    )
+]
+
+
+def can_see_report(user, view_class):
+    """Whether ``user`` has the permission that ``view_class`` asks for."""
+    policy = policy_registry.get_by_type(view_class.permission_model)
+    return policy.user_has_permission(user, view_class.permission_required)
+
+
+class ReportMenuItem(MenuItem):
+    """A report in the "Reports" menu, shown to those who may open it."""
+
+    def __init__(self, view_class, url, order):
+        super().__init__(
+            view_class.page_title,
+            url,
+            name=f"education-report-{view_class.export_filename}",
+            icon_name=view_class.header_icon,
+            order=order,
+        )
+        self.view_class = view_class
+
+    def is_shown(self, request):
+        return can_see_report(request.user, self.view_class)
+
+
+def menu_item(name):
+    """The "Reports" menu item of the report ``name`` (a key of :data:`REPORTS`)."""
+    order = 100 + 10 * list(REPORTS).index(name)
+    return ReportMenuItem(REPORTS[name], reverse(f"education_reports:{name}"), order)

@@ -1,0 +1,479 @@
+"""Forms for requests from locals: the public request form and the staff's triage forms."""
+
+import datetime
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
+
+from .choices import DeliveryFormat, Language, RequestStatus
+from .forms import find_local
+from .models import WorkshopPage
+from .models.requests import MAX_PARTICIPANTS, MIN_PARTICIPANTS
+from .requests import certified_facilitators, next_statuses, person_name
+
+#: How far ahead a local may ask for a date.
+LATEST_DATE = datetime.timedelta(days=2 * 365)
+#: A phone number has at least this many digits.
+PHONE_DIGITS = 7
+#: When a session made from a request starts, unless staff change it.
+DEFAULT_START = datetime.time(9, 0)
+
+
+def _participants_message():
+    return _("Enter a number of participants from %(min)d to %(max)d.") % {
+        "min": MIN_PARTICIPANTS,
+        "max": MAX_PARTICIPANTS,
+    }
+
+
+PARTICIPANTS_MESSAGE = lazy(_participants_message, str)()
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def requestable_workshops():
+    """Live, public workshops offered on request, by title."""
+    return WorkshopPage.objects.live().public().filter(offered_on_request=True).order_by("title")
+
+
+def check_phone(value):
+    value = " ".join(value.split())
+    if len(re.sub(r"\D", "", value)) < PHONE_DIGITS:
+        raise ValidationError(
+            _("Enter a phone number we can reach you at, such as 416-555-0199."), code="phone"
+        )
+    return value
+
+
+def check_future_date(value, today=None):
+    """A preferred date must come after today and within the next two years."""
+    today = today or timezone.localdate()
+    if value is None:
+        return value
+    if value <= today:
+        raise ValidationError(
+            _("Choose a date after today: %(date)s has passed or is today."),
+            code="past",
+            params={"date": value.isoformat()},
+        )
+    if value > today + LATEST_DATE:
+        raise ValidationError(_("Choose a date within the next two years."), code="too_far")
+    return value
+
+
+def check_distinct_dates(form, names):
+    """Add an error to each preferred date that repeats an earlier one."""
+    seen = set()
+    for name in names:
+        value = form.cleaned_data.get(name)
+        if value is None:
+            continue
+        if value in seen:
+            form.add_error(name, _("Choose a different date from the ones above."))
+        seen.add(value)
+
+
+class WorkshopChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.title
+
+
+class SessionRequestForm(forms.Form):
+    """What a local tells the education team when it asks for a tailored session."""
+
+    DATE_FIELDS = ("date_1", "date_2", "date_3")
+
+    local = forms.CharField(
+        label=_("Your local"),
+        max_length=210,
+        required=False,
+        help_text=_("Type its number, for example 3247, or its name, and pick it from the list."),
+        widget=forms.TextInput(attrs={"list": "locals-list", "autocomplete": "off"}),
+    )
+    local_not_listed = forms.BooleanField(label=_("My local is not listed"), required=False)
+    local_name_other = forms.CharField(
+        label=_("Your local's name, if it is not listed"),
+        max_length=200,
+        required=False,
+    )
+    contact_name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        error_messages={"required": _("Please enter your name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    contact_role = forms.CharField(
+        label=_("Your role in the local"),
+        max_length=100,
+        help_text=_("For example president, secretary-treasurer or education officer."),
+        error_messages={"required": _("Please enter your role in the local.")},
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        help_text=_("We send the acknowledgement and every update to this address."),
+        error_messages={
+            "required": _("Please enter your email address."),
+            "invalid": _("Enter a valid email address, such as name@example.org."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        error_messages={"required": _("Please enter a phone number we can reach you at.")},
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    workshop = WorkshopChoiceField(
+        label=_("Workshop"),
+        queryset=WorkshopPage.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": _("Choose the workshop you would like."),
+            "invalid_choice": _("Choose one of the workshops listed."),
+        },
+    )
+    goals = forms.CharField(
+        label=_("What does your local want to achieve?"),
+        max_length=5000,
+        help_text=_(
+            "Your goals for the session and what is happening in your local: what should "
+            "members be able to do afterwards?"
+        ),
+        error_messages={"required": _("Tell us what your local wants to achieve.")},
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    participants = forms.IntegerField(
+        label=_("Expected number of participants"),
+        min_value=MIN_PARTICIPANTS,
+        max_value=MAX_PARTICIPANTS,
+        error_messages={
+            "min_value": PARTICIPANTS_MESSAGE,
+            "max_value": PARTICIPANTS_MESSAGE,
+            "invalid": PARTICIPANTS_MESSAGE,
+            "required": PARTICIPANTS_MESSAGE,
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    date_1 = forms.DateField(
+        label=_("First preferred date"),
+        widget=DATE_WIDGET,
+        error_messages={
+            "invalid": _("Enter a date, such as 2030-03-14."),
+            "required": _("Give a first date that would suit your local."),
+        },
+    )
+    date_2 = forms.DateField(
+        label=_("Second preferred date"),
+        widget=DATE_WIDGET,
+        error_messages={
+            "invalid": _("Enter a date, such as 2030-03-14."),
+            "required": _("Give a second date that would suit your local."),
+        },
+    )
+    date_3 = forms.DateField(
+        label=_("Third preferred date (optional)"),
+        widget=DATE_WIDGET,
+        required=False,
+        error_messages={"invalid": _("Enter a date, such as 2030-03-14.")},
+    )
+    delivery_format = forms.ChoiceField(
+        label=_("In person or online"),
+        choices=DeliveryFormat.choices,
+        widget=forms.RadioSelect,
+        initial=DeliveryFormat.IN_PERSON,
+    )
+    location = forms.CharField(
+        label=_("Location"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Where your members would meet, for example your union hall and town. Online: "
+            "leave it empty."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the session"), choices=Language.choices, widget=forms.RadioSelect
+    )
+    accessibility_needs = forms.CharField(
+        label=_("Accessibility needs (optional)"),
+        max_length=2000,
+        required=False,
+        help_text=_("Anything that would help every participant take part fully."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, workshops=None, today=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        self.fields["workshop"].queryset = (
+            workshops if workshops is not None else requestable_workshops()
+        )
+        language = (get_language() or "").split("-")[0]
+        if language in Language.values and not self.initial.get("language"):
+            self.fields["language"].initial = language
+        tomorrow = (self.today + datetime.timedelta(days=1)).isoformat()
+        for name in self.DATE_FIELDS:
+            self.fields[name].widget.attrs["min"] = tomorrow
+
+    def clean_contact_name(self):
+        name = " ".join(self.cleaned_data["contact_name"].split())
+        if not name:
+            raise ValidationError(_("Please enter your name."), code="required")
+        return name
+
+    def clean_phone(self):
+        return check_phone(self.cleaned_data["phone"])
+
+    def clean_date_1(self):
+        return check_future_date(self.cleaned_data["date_1"], self.today)
+
+    def clean_date_2(self):
+        return check_future_date(self.cleaned_data["date_2"], self.today)
+
+    def clean_date_3(self):
+        return check_future_date(self.cleaned_data["date_3"], self.today)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.clean_which_local(cleaned_data)
+        check_distinct_dates(self, self.DATE_FIELDS)
+        if (
+            cleaned_data.get("delivery_format") == DeliveryFormat.IN_PERSON
+            and not cleaned_data.get("location", "").strip()
+        ):
+            self.add_error(
+                "location",
+                _("Tell us where the session would be held, for example the town."),
+            )
+        return cleaned_data
+
+    def clean_which_local(self, cleaned_data):
+        """Set ``local`` to the Local found, or to None with ``local_name_other`` given."""
+        typed = " ".join(cleaned_data.get("local", "").split())
+        other = " ".join(cleaned_data.get("local_name_other", "").split())
+        cleaned_data["local_name_other"] = other
+        if cleaned_data.get("local_not_listed") or (other and not typed):
+            cleaned_data["local"] = None
+            if not other:
+                self.add_error(
+                    "local_name_other", _("Enter your local's name, or untick “not listed”.")
+                )
+            return
+        if not typed:
+            cleaned_data["local"] = None
+            self.add_error(
+                "local",
+                _("Enter your local's number or name, or tick “My local is not listed”."),
+            )
+            return
+        local = find_local(typed)
+        cleaned_data["local"] = local
+        if local is None:
+            self.add_error(
+                "local",
+                ValidationError(
+                    _(
+                        "We could not find local “%(value)s”. Check its number, pick it from "
+                        "the list, or tick “My local is not listed” and enter its name."
+                    ),
+                    code="unknown",
+                    params={"value": typed},
+                ),
+            )
+        else:
+            cleaned_data["local_name_other"] = ""
+
+    def request_fields(self):
+        """The cleaned data as ``courses.requests.submit_request`` takes it."""
+        data = dict(self.cleaned_data)
+        data.pop("local_not_listed", None)
+        return data
+
+
+# Staff
+
+
+class SessionRequestAdminForm(WagtailAdminModelForm):
+    """A request's details as staff correct them (the local once it is on record, above all).
+
+    Its status, facilitator and session change only through their own actions, which log the
+    change and tell the local.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        names_a_local = cleaned_data.get("local") or cleaned_data.get("local_name_other")
+        if {"local", "local_name_other"} <= set(self.fields) and not names_a_local:
+            self.add_error("local", _("Choose the local, or give the name of one not listed."))
+        if not self.instance.pk:
+            for name in ("date_1", "date_2", "date_3"):
+                if cleaned_data.get(name):
+                    try:
+                        check_future_date(cleaned_data[name])
+                    except ValidationError as error:
+                        self.add_error(name, error)
+            check_distinct_dates(self, ("date_1", "date_2", "date_3"))
+        if "phone" in cleaned_data:
+            try:
+                cleaned_data["phone"] = check_phone(cleaned_data["phone"])
+            except ValidationError as error:
+                self.add_error("phone", error)
+        return cleaned_data
+
+
+class ChangeStatusForm(forms.Form):
+    """Move a request on; declining asks for the reason the local is given."""
+
+    status = forms.ChoiceField(label=_("New status"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason for declining"),
+        required=False,
+        max_length=2000,
+        help_text=_("Needed to decline: it is emailed to the person who asked."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, session_request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session_request = session_request
+        self.fields["status"].choices = [
+            (status.value, status.label) for status in next_statuses(session_request)
+        ]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("status") == RequestStatus.DECLINED and not (
+            cleaned_data.get("reason", "").strip()
+        ):
+            self.add_error("reason", _("Say why the request is declined: the local is told."))
+        return cleaned_data
+
+
+class FacilitatorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return person_name(obj)
+
+
+class FacilitatorsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return person_name(obj)
+
+
+class AssignFacilitatorForm(forms.Form):
+    facilitator = FacilitatorChoiceField(
+        label=_("Facilitator"),
+        queryset=None,
+        required=False,
+        empty_label=_("Nobody yet"),
+        help_text=_("Facilitators certified to deliver this workshop."),
+    )
+
+    def __init__(self, *args, session_request, **kwargs):
+        kwargs.setdefault("initial", {"facilitator": session_request.assigned_facilitator_id})
+        super().__init__(*args, **kwargs)
+        self.fields["facilitator"].queryset = certified_facilitators(session_request.workshop)
+
+
+class CreateSessionForm(forms.Form):
+    """The session a request becomes, prefilled from the request."""
+
+    date = forms.DateField(label=_("Date"), widget=AdminDateInput)
+    starts = forms.TimeField(label=_("Starts"), widget=AdminTimeInput)
+    ends = forms.TimeField(label=_("Ends"), widget=AdminTimeInput)
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    online_url = forms.URLField(
+        label=_("Online meeting link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Leave empty for an in-person session."),
+    )
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=1000)
+    facilitators = FacilitatorsChoiceField(
+        label=_("Facilitators"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Facilitators certified to deliver this workshop."),
+    )
+    enrol_contact = forms.BooleanField(label=_("Enrol the contact person"), required=False)
+
+    def __init__(self, *args, session_request, **kwargs):
+        kwargs.setdefault("initial", self.initial_from(session_request))
+        super().__init__(*args, **kwargs)
+        self.session_request = session_request
+        self.fields["facilitators"].queryset = certified_facilitators(session_request.workshop)
+        self.fields["enrol_contact"].label = _("Also enrol %(name)s (%(email)s)") % {
+            "name": session_request.contact_name,
+            "email": session_request.email,
+        }
+
+    @staticmethod
+    def initial_from(session_request, today=None):
+        """The request's first preferred date still to come, its language, size and place."""
+        today = today or timezone.localdate()
+        dates = [day for day in session_request.preferred_dates if day > today]
+        hours = session_request.workshop.duration_hours
+        end = datetime.datetime.combine(today, DEFAULT_START) + datetime.timedelta(hours=hours)
+        initial = {
+            "date": dates[0] if dates else None,
+            "starts": DEFAULT_START,
+            "ends": end.time() if end.date() == today else datetime.time(23, 59),
+            "language": session_request.language,
+            "capacity": session_request.participants,
+            "facilitators": (
+                [session_request.assigned_facilitator_id]
+                if session_request.assigned_facilitator_id
+                else []
+            ),
+        }
+        if not session_request.is_online:
+            initial["venue"] = session_request.location
+            initial["city"] = session_request.local.city if session_request.local_id else ""
+        return initial
+
+    def clean(self):
+        cleaned_data = super().clean()
+        day, starts, ends = (cleaned_data.get(name) for name in ("date", "starts", "ends"))
+        if day and starts and ends:
+            cleaned_data["starts_at"] = timezone.make_aware(datetime.datetime.combine(day, starts))
+            cleaned_data["ends_at"] = timezone.make_aware(datetime.datetime.combine(day, ends))
+            if ends <= starts:
+                self.add_error("ends", _("The session must end after it starts."))
+            elif cleaned_data["starts_at"] <= timezone.now():
+                self.add_error("date", _("Choose a date and time in the future."))
+        if not cleaned_data.get("online_url") and not (
+            cleaned_data.get("venue") or cleaned_data.get("city")
+        ):
+            self.add_error(
+                "venue",
+                _("Say where the session happens: a venue or city, or an online meeting link."),
+            )
+        return cleaned_data
+
+    def session_options(self):
+        """The cleaned data as ``courses.requests.create_session_from_request`` takes it."""
+        data = self.cleaned_data
+        return {
+            "starts_at": data["starts_at"],
+            "ends_at": data["ends_at"],
+            "language": data["language"],
+            "venue": data["venue"],
+            "address": data["address"],
+            "city": data["city"],
+            "online_url": data["online_url"],
+            "capacity": data["capacity"],
+            "facilitators": list(data["facilitators"]),
+            "enrol_contact": data["enrol_contact"],
+        }
