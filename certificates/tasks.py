@@ -1,6 +1,8 @@
 """Background work of the certificates app (run by django-tasks: at once in development, by
 ``manage.py db_worker`` processes in production)."""
 
+from django.contrib.auth import get_user_model
+
 from django_tasks import task
 
 from . import emails, pdf
@@ -25,3 +27,13 @@ def send_certificate_email(certificate_id):
     certificate = _certificate(certificate_id)
     if certificate.is_valid:
         emails.send_certificate_email(certificate)
+
+
+@task()
+def issue_certificates_for_session(session_id, user_id=None):
+    """Issue what a closed session earns, in a worker: if it fails, the task's failure is
+    recorded where staff and operators see it, and running it again is safe."""
+    from .issuing import issue_for_session  # issuing queues this module's tasks
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    return len(issue_for_session(session_id, user=user))

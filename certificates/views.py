@@ -42,9 +42,12 @@ def lookup(request):
     return redirect("certificates:verify", code=code)
 
 
+@never_cache
 def verify(request, code):
     """Whether a certificate is valid, for anyone who has its code: the holder's name, what
-    they completed, the hours, the date and the issuer; or when and why it was revoked."""
+    they completed, the hours, the date and the issuer; or when and why it was revoked.
+
+    Never cached, so that a revocation shows at once even behind a shared cache."""
     normalised = Certificate.normalise_code(code)
     certificate = (
         Certificate.objects.select_related("replaced_by").filter(code=normalised).first()

@@ -203,7 +203,27 @@ def export_local_datetime(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+#: What a spreadsheet program reads as the start of a formula in a CSV cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """Text typed by the public goes into CSV as text: a leading apostrophe keeps a spreadsheet
+    from running ``=HYPERLINK(...)`` or the like when staff open the file."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 class SessionRequestIndexView(RequestActionsMixin, IndexView):
+    def write_csv_row(self, writer, row_dict):
+        return writer.writerow(
+            {
+                field: neutralise_formula(self.preprocess_field_value(field, value, "csv"))
+                for field, value in row_dict.items()
+            }
+        )
+
     custom_field_preprocess = {
         "assigned_facilitator": {"csv": export_person, "xlsx": export_person},
         "created_at": {"csv": export_local_datetime, "xlsx": export_local_datetime},

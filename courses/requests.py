@@ -42,7 +42,13 @@ CREATE_SESSION_ACTION = "courses.request.create_session"
 #: The statuses each status may move to, before the checks of :func:`status_refusal`.
 TRANSITIONS = {
     RequestStatus.NEW: (RequestStatus.IN_REVIEW, RequestStatus.SCHEDULED, RequestStatus.DECLINED),
-    RequestStatus.IN_REVIEW: (RequestStatus.SCHEDULED, RequestStatus.DECLINED),
+    # A request taken back into review keeps its session; if that session is then closed,
+    # the request is delivered all the same.
+    RequestStatus.IN_REVIEW: (
+        RequestStatus.SCHEDULED,
+        RequestStatus.DELIVERED,
+        RequestStatus.DECLINED,
+    ),
     RequestStatus.SCHEDULED: (RequestStatus.IN_REVIEW, RequestStatus.DELIVERED),
     RequestStatus.DECLINED: (RequestStatus.IN_REVIEW,),
     RequestStatus.DELIVERED: (),
@@ -453,7 +459,7 @@ def deliver_request_of_session(session, *, user=None):
     Returns the request when it changed, else None.
     """
     session_request = SessionRequest.objects.filter(
-        session_id=session.pk, status=RequestStatus.SCHEDULED
+        session_id=session.pk, status__in=(RequestStatus.SCHEDULED, RequestStatus.IN_REVIEW)
     ).first()
     if session_request is None:
         return None

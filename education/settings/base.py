@@ -134,8 +134,18 @@ MEDIA_URL = "/media/"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Certificates' PDFs: a folder that is never served; downloads go through their view,
+    # which checks who asks.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": BASE_DIR / "private-media",
+            "base_url": "/private-media-is-not-served/",
+        },
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+CERTIFICATES_STORAGE_ALIAS = "private"
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 

@@ -28,4 +28,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Certificates in the in-memory default storage, which tests may swap for their own.
+CERTIFICATES_STORAGE_ALIAS = "default"
 WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -578,6 +578,7 @@ def test_only_one_default_template(db):
 # The issuer
 
 
+@override_settings(CERTIFICATES_ISSUER_SETTING="")
 def test_the_issuer_is_the_default_sites_name_unless_configured(site_root):
     site_root.site_name = "Union Education Ontario"
     site_root.save()

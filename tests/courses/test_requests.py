@@ -261,6 +261,20 @@ def test_closing_the_session_delivers_the_request(session_request, staff, send):
 
 
 @pytest.mark.django_db
+def test_closing_the_session_delivers_a_request_taken_back_into_review(
+    session_request, staff, send
+):
+    """Staff took the request back into review to talk dates over, but the session went ahead."""
+    session = make_scheduled(session_request, staff)
+    change_status(session_request.pk, RequestStatus.IN_REVIEW, user=staff)
+
+    send(close_session, session.pk, user=staff)
+
+    session_request.refresh_from_db()
+    assert session_request.status == RequestStatus.DELIVERED
+
+
+@pytest.mark.django_db
 def test_closing_again_after_reopening_changes_nothing(session_request, staff, send):
     session = make_scheduled(session_request, staff)
     send(close_session, session.pk, user=staff)
@@ -321,7 +335,7 @@ def test_staff_can_mark_delivered_once_the_session_is_closed(session_request, st
         (RequestStatus.NEW, RequestStatus.DELIVERED, TransitionNotAllowed),
         (RequestStatus.IN_REVIEW, RequestStatus.NEW, TransitionNotAllowed),
         (RequestStatus.IN_REVIEW, RequestStatus.SCHEDULED, NeedsSession),
-        (RequestStatus.IN_REVIEW, RequestStatus.DELIVERED, TransitionNotAllowed),
+        (RequestStatus.IN_REVIEW, RequestStatus.DELIVERED, NeedsSession),
         (RequestStatus.SCHEDULED, RequestStatus.NEW, TransitionNotAllowed),
         (RequestStatus.SCHEDULED, RequestStatus.DECLINED, TransitionNotAllowed),
         (RequestStatus.DELIVERED, RequestStatus.IN_REVIEW, TransitionNotAllowed),

@@ -2,6 +2,8 @@
 changing its status, assigning a facilitator, creating its session, and the dashboard panel;
 nobody else gets in, not even the facilitator assigned to the request."""
 
+import csv
+import io
 from datetime import timedelta
 
 from django.core import mail
@@ -763,3 +765,18 @@ def test_staff_export_the_requests(client, staff, various, export_format):
         assert various["ottawa"].reference in content
         assert "Kingston Health Workers (not listed)" in content
         assert various["laval"].reference not in content
+
+
+@pytest.mark.django_db
+def test_a_formula_typed_in_the_public_form_stays_text_in_the_csv(client, staff, session_request):
+    SessionRequest.objects.filter(pk=session_request.pk).update(
+        contact_name='=HYPERLINK("http://example.com","Click")', contact_role="+1 treasurer"
+    )
+    client.force_login(staff)
+
+    response = client.get(url("list"), {"export": "csv"})
+
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    row = next(row for row in rows if row["Reference"] == session_request.reference)
+    assert row["Contact name"] == '\'=HYPERLINK("http://example.com","Click")'
+    assert row["Role in the local"] == "'+1 treasurer"

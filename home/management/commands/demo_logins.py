@@ -8,7 +8,11 @@ SITE_URL = "http://127.0.0.1:8000/"
 
 LOGINS = [
     ("admin", "superuser: everything, including users and settings"),
-    ("staff", "education staff: workshops, programs, sessions, enrolments and locals"),
+    (
+        "staff",
+        "education staff: sessions, enrolments, requests from locals, certificates and reports "
+        "(Education and Reports menus)",
+    ),
     (
         "facilitator",
         "facilitator: reads every private guide, and takes attendance at today's session "
@@ -38,8 +42,17 @@ class Command(BaseCommand):
             f"at {SITE_URL}sign-in/"
         )
         self.stdout.write(
-            "  and open it to see My learning: two upcoming sessions, a waitlist and past sessions."
+            "  and open it to see My learning: two upcoming sessions, a waitlist, past sessions"
         )
+        self.stdout.write(
+            "  and certificates, one of them for the Local Executive Training program."
+        )
+        self.stdout.write("")
+        self.stdout.write(heading("Anyone:"))
+        self.stdout.write(
+            f"  request a tailored session for a local at {SITE_URL}request-a-session/"
+        )
+        self.stdout.write(f"  and verify a certificate by its code at {SITE_URL}certificates/")
         self.stdout.write("")
         self.stdout.write(
             "Emails, such as sign-in links, are printed in the console running the server."
