@@ -158,11 +158,13 @@ def _save_new(certificate, *, user, action=ISSUE_ACTION, data=None):
             with transaction.atomic():
                 certificate.save(force_insert=True)
         except IntegrityError:
-            if not Certificate.objects.filter(code=certificate.code).exists():
+            if Certificate.objects.filter(code=certificate.code).exists():
+                certificate.code = Certificate._meta.get_field("code").get_default()
+                continue
+            if _already_issued(certificate):
                 _refused_as_duplicate(certificate)
                 return None
-            certificate.code = Certificate._meta.get_field("code").get_default()
-            continue
+            raise  # any other refusal is a mistake to hear about, not a duplicate
         break
     else:
         raise IntegrityError("No free certificate code found")
@@ -179,6 +181,24 @@ def _save_new(certificate, *, user, action=ISSUE_ACTION, data=None):
     )
     transaction.on_commit(partial(_queue_after_issue, certificate.pk))
     return certificate
+
+
+def _already_issued(certificate):
+    """Whether another transaction has written what the unique constraints allow only once:
+    the certificate of this completion or program completion, or the replacement of this
+    revoked certificate."""
+    if certificate.replaces_id is not None:
+        return Certificate.objects.filter(replaces_id=certificate.replaces_id).exists()
+    if certificate.kind == CertificateKind.PROGRAM:
+        return Certificate.objects.filter(
+            kind=CertificateKind.PROGRAM,
+            participant_id=certificate.participant_id,
+            program_id=certificate.program_id,
+            replaces__isnull=True,
+        ).exists()
+    return Certificate.objects.filter(
+        enrollment_id=certificate.enrollment_id, replaces__isnull=True
+    ).exists()
 
 
 def _refused_as_duplicate(certificate):

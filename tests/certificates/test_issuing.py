@@ -595,3 +595,16 @@ def test_the_issuer_may_come_from_a_site_setting_staff_edit(site_root):
 
     with override_settings(CERTIFICATES_ISSUER_SETTING="home.OrganisationSettings.name"):
         assert conf.issuer_name() == "Syndicat canadien, Éducation"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refusal_other_than_a_duplicate_is_not_taken_for_one(catalogue):
+    """Only a second certificate for the same completion is skipped quietly; a certificate the
+    database refuses for another reason (here a workshop certificate without its enrolment)
+    is an error to hear about."""
+    broken = CertificateFactory.build(enrollment=EnrollmentFactory(completed=True))
+    broken.participant.save()
+    broken.enrollment = None
+
+    with pytest.raises(IntegrityError):
+        issuing._save_new(broken, user=None)

@@ -11,6 +11,8 @@ import requests
 
 #: Long enough for the slowest step on a busy two-core machine, short enough to fail clearly.
 PATIENCE = 120
+#: django-tasks' database backend keeps the queue in this table.
+TASKS_TABLE = "django_tasks_database_dbtaskresult"
 #: The demo's password.
 PASSWORD = "changeme"
 
@@ -97,7 +99,7 @@ def free_port():
 def tasks_left(stack):
     return query(
         stack,
-        "SELECT count(*) FROM django_tasks_db_dbtaskresult WHERE status IN ('READY', 'RUNNING')",
+        f"SELECT count(*) FROM {TASKS_TABLE} WHERE status IN ('READY', 'RUNNING')",
     )[0][0]
 
 

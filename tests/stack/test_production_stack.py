@@ -25,6 +25,7 @@ from education.stack import Stack, create_database, drop_database
 
 from .helpers import (
     PATIENCE,
+    TASKS_TABLE,
     body,
     certificates_of,
     csrf_post,
@@ -172,13 +173,13 @@ def test_a_task_cut_off_by_a_killed_worker_is_run_again_and_nothing_is_lost(stac
     for _attempt in range(200):
         running = query(
             stack,
-            "SELECT id, worker_ids FROM django_tasks_db_dbtaskresult WHERE status = 'RUNNING'",
+            f"SELECT id, worker_ids FROM {TASKS_TABLE} WHERE status = 'RUNNING'",
         )
         if running:
             doomed.send_signal(signal.SIGSTOP)
             still = query(
                 stack,
-                "SELECT id FROM django_tasks_db_dbtaskresult WHERE status = 'RUNNING' AND id = %s",
+                f"SELECT id FROM {TASKS_TABLE} WHERE status = 'RUNNING' AND id = %s",
                 [running[0][0]],
             )
             if still:
@@ -194,9 +195,7 @@ def test_a_task_cut_off_by_a_killed_worker_is_run_again_and_nothing_is_lost(stac
     # The killed worker's task stays "running" until the scheduled requeue finds it.
     survivor = stack.start_worker()
     time.sleep(2)
-    status = query(
-        stack, "SELECT status FROM django_tasks_db_dbtaskresult WHERE id = %s", [stalled_id]
-    )
+    status = query(stack, f"SELECT status FROM {TASKS_TABLE} WHERE id = %s", [stalled_id])
     assert status == [("RUNNING",)]
     result = stack.manage("requeue_stalled_tasks", "--after", "1")
     assert "Requeued 1 stalled task(s)." in result.stdout
@@ -205,14 +204,12 @@ def test_a_task_cut_off_by_a_killed_worker_is_run_again_and_nothing_is_lost(stac
     assert survivor.poll() is None
     rows = query(
         stack,
-        "SELECT status, worker_ids FROM django_tasks_db_dbtaskresult WHERE id = %s",
+        f"SELECT status, worker_ids FROM {TASKS_TABLE} WHERE id = %s",
         [stalled_id],
     )
     assert rows[0][0] == "SUCCESSFUL"
     assert len(rows[0][1]) == 2  # taken by the killed worker, then by the survivor
-    assert query(
-        stack, "SELECT count(*) FROM django_tasks_db_dbtaskresult WHERE status = 'FAILED'"
-    ) == [(0,)]
+    assert query(stack, f"SELECT count(*) FROM {TASKS_TABLE} WHERE status = 'FAILED'") == [(0,)]
     certificates = certificates_of(stack, session_id)
     assert len(certificates) == 12
     assert all(pdf for _, pdf, _ in certificates)
