@@ -41,11 +41,12 @@ from courses.choices import EnrollmentStatus, SessionStatus
 from courses.models import Enrollment, Program, Session, WorkshopPage
 
 from .admin_forms import IssueForEnrollmentForm, ReissueForm, RevokeForm
-from .archives import archive_filename, session_archive, session_certificates
+from .archives import archive_filename, current_archive, session_certificates
 from .choices import CertificateKind, CertificateStatus
 from .issuing import CertificateRefusal, issue_for_enrollment, reissue, revoke
-from .models import CODE_ALPHABET, REISSUED, Certificate, CertificateTemplate
+from .models import CODE_ALPHABET, REISSUED, Certificate, CertificateTemplate, certificate_storage
 from .pdf import ensure_pdf, render_preview
+from .tasks import build_session_archive
 
 #: Any of these permissions lets a user see certificates and download them.
 SEE_PERMISSIONS = {"add", "change", "view"}
@@ -480,15 +481,23 @@ class DownloadView(CertificateObjectView):
 class SessionArchiveView(
     PermissionCheckedMixin, BaseObjectMixin, WagtailAdminTemplateMixin, TemplateView
 ):
-    """Every valid certificate of one session in a ZIP file; a word when there are none."""
+    """Every valid certificate of one session in a ZIP file; a word when there are none.
+
+    The ZIP is built by a worker (``certificates.tasks.build_session_archive``), which emails
+    a link to whoever asked for it. The page offers the stored ZIP when it holds the session's
+    certificates as they are now, and a button that prepares it otherwise.
+    """
 
     model = Session
     index_url_name = None
+    session_archive_url_name = None
+    session_archive_download_url_name = None
     any_permission_required = SEE_PERMISSIONS
     page_title = _("Download certificates (ZIP)")
-    template_name = "certificates/admin/session_archive_empty.html"
+    template_name = "certificates/admin/session_archive.html"
+    empty_template_name = "certificates/admin/session_archive_empty.html"
     header_icon = "download"
-    http_method_names = ["get", "head"]
+    http_method_names = ["get", "head", "post"]
 
     @cached_property
     def permission_policy(self):
@@ -509,22 +518,83 @@ class SessionArchiveView(
             {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
         ]
 
-    def get(self, request, *args, **kwargs):
-        if not session_certificates(self.object).exists():
-            return self.render_to_response(self.get_context_data())
-        response = HttpResponse(session_archive(self.object), content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{archive_filename(self.object)}"'
-        return response
+    @cached_property
+    def certificate_count(self):
+        return session_certificates(self.object).count()
 
-    def get_context_data(self, **kwargs):
+    def get_template_names(self):
+        if not self.certificate_count:
+            return [self.empty_template_name]
+        return [self.template_name]
+
+    def post(self, request, *args, **kwargs):
+        if not self.certificate_count or current_archive(self.object):
+            return redirect(self.session_archive_url_name, quote(self.object.pk))
+        build_session_archive.enqueue(self.object.pk, request.user.pk)
+        if current_archive(self.object):  # built at once, as in development
+            messages.success(request, gettext("The ZIP is ready."))
+            return redirect(self.session_archive_url_name, quote(self.object.pk))
+        return self.render_to_response(self.get_context_data(preparing=True))
+
+    def get_context_data(self, preparing=False, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["session"] = self.object
-        context["is_closed"] = self.object.status == SessionStatus.DELIVERED
-        context["index_url"] = reverse(self.index_url_name)
-        context["revoked_count"] = self.object.certificates.filter(
-            status=CertificateStatus.REVOKED
-        ).count()
+        session = self.object
+        archive = current_archive(session) if self.certificate_count else None
+        context.update(
+            {
+                "session": session,
+                "is_closed": session.status == SessionStatus.DELIVERED,
+                "index_url": reverse(self.index_url_name),
+                "certificate_count": self.certificate_count,
+                "revoked_count": session.certificates.filter(
+                    status=CertificateStatus.REVOKED
+                ).count(),
+                "preparing": preparing,
+                "page_url": reverse(self.session_archive_url_name, args=[quote(session.pk)]),
+                "download_url": (
+                    reverse(self.session_archive_download_url_name, args=[quote(session.pk)])
+                    if archive
+                    else ""
+                ),
+            }
+        )
         return context
+
+
+class SessionArchiveDownloadView(PermissionCheckedMixin, BaseObjectMixin, View):
+    """The session's stored ZIP, if it holds its certificates as they are now; otherwise back
+    to the page that prepares it."""
+
+    model = Session
+    session_archive_url_name = None
+    any_permission_required = SEE_PERMISSIONS
+    http_method_names = ["get", "head"]
+
+    @cached_property
+    def permission_policy(self):
+        return certificate_policy()
+
+    def get_base_object_queryset(self):
+        return Session.objects.select_related("workshop")
+
+    def get(self, request, *args, **kwargs):
+        path = current_archive(self.object)
+        if path is None:
+            if session_certificates(self.object).exists():
+                messages.warning(
+                    request,
+                    gettext(
+                        "The certificates of this session changed since the ZIP was prepared: "
+                        "prepare it again."
+                    ),
+                )
+            return redirect(self.session_archive_url_name, quote(self.object.pk))
+        return FileResponse(
+            certificate_storage().open(path, "rb"),
+            as_attachment=True,
+            filename=archive_filename(self.object),
+            content_type="application/zip",
+        )
 
 
 class IssueChooseView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):

@@ -1,4 +1,5 @@
-"""The email that tells a holder their certificate is issued, in the certificate's language."""
+"""The email that tells a holder their certificate is issued, in the certificate's language, and
+the one that tells a staff member the ZIP of a session's certificates they asked for is ready."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -7,7 +8,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from wagtail.users.models import UserProfile
+
 from . import conf
+
+#: The admin view that sends a session's current ZIP (see ``certificates.wagtail_hooks``).
+SESSION_ARCHIVE_DOWNLOAD_URL_NAME = "certificates_admin:session_archive_download"
 
 
 def absolute_url(path):
@@ -34,6 +40,28 @@ def send_certificate_email(certificate):
         text = render_to_string("certificates/emails/issued.txt", context)
         html = render_to_string("certificates/emails/issued.html", context)
     email = EmailMultiAlternatives(subject, text, to=[participant.email])
+    email.attach_alternative(html, "text/html")
+    email.send()
+    return email
+
+
+def send_session_archive_email(session, user):
+    """Email ``user`` (a staff member) a link to download the ZIP of the session's certificates,
+    in the language they use the admin in. Sends nothing to a user without an address."""
+    if not user.email:
+        return None
+    with translation.override(UserProfile.get_for_user(user).get_preferred_language()):
+        context = {
+            "session": session,
+            "name": user.get_full_name() or user.get_username(),
+            "download_url": absolute_url(
+                reverse(SESSION_ARCHIVE_DOWNLOAD_URL_NAME, args=[session.pk])
+            ),
+        }
+        subject = _("Certificates ready to download: %(session)s") % {"session": session}
+        text = render_to_string("certificates/emails/session_archive.txt", context)
+        html = render_to_string("certificates/emails/session_archive.html", context)
+    email = EmailMultiAlternatives(subject, text, to=[user.email])
     email.attach_alternative(html, "text/html")
     email.send()
     return email

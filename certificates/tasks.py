@@ -5,7 +5,9 @@ from django.contrib.auth import get_user_model
 
 from django_tasks import task
 
-from . import emails, pdf
+from courses.models import Session
+
+from . import archives, emails, pdf
 from .models import Certificate
 
 
@@ -37,3 +39,18 @@ def issue_certificates_for_session(session_id, user_id=None):
 
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     return len(issue_for_session(session_id, user=user))
+
+
+@task()
+def build_session_archive(session_id, user_id=None):
+    """Build the ZIP of a session's valid certificates, store it, and email the staff member
+    who asked for it a link to download it. Returns where it is stored.
+
+    A ZIP of the same certificates already stored is not built again.
+    """
+    session = Session.objects.select_related("workshop").get(pk=session_id)
+    path = archives.store_session_archive(session)
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    if user is not None:
+        emails.send_session_archive_email(session, user)
+    return path

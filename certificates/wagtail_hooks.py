@@ -40,6 +40,7 @@ from .admin_views import (
     IssueView,
     ReissueView,
     RevokeView,
+    SessionArchiveDownloadView,
     SessionArchiveView,
     TemplatePreviewView,
 )
@@ -99,6 +100,7 @@ class CertificateViewSet(ModelViewSet):
             issue_url_name=self.get_url_name("issue"),
             issue_choose_url_name=self.get_url_name("issue_choose"),
             session_archive_url_name=self.get_url_name("session_archive"),
+            session_archive_download_url_name=self.get_url_name("session_archive_download"),
             **kwargs,
         )
 
@@ -121,6 +123,11 @@ class CertificateViewSet(ModelViewSet):
                 "session/<int:pk>/zip/",
                 self.construct_view(SessionArchiveView),
                 name="session_archive",
+            ),
+            path(
+                "session/<int:pk>/zip/download/",
+                self.construct_view(SessionArchiveDownloadView),
+                name="session_archive_download",
             ),
         ]
 

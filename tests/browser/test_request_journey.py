@@ -144,7 +144,8 @@ def test_a_local_officer_asks_and_staff_schedule_the_session(
     session_request.refresh_from_db()
     assert session_request.status == RequestStatus.SCHEDULED
     assert session_request.session.restricted_to_local == local
+    # The local asked for a session in French: its emails are in French.
     assert [email.subject for email in emails_to(mailoutbox, OFFICER[1])] == [
-        f"We received your request {reference}",
-        f"Your session is scheduled: {reference}",
+        f"Nous avons reçu votre demande {reference}",
+        f"Votre séance est prévue\u00a0: {reference}",
     ]

@@ -15,9 +15,10 @@ from wagtail.permissions import policy_registry
 import pypdf
 import pytest
 
+from certificates import admin_views
 from certificates.choices import CertificateKind, CertificateStatus
 from certificates.issuing import revoke
-from certificates.models import REISSUED, Certificate, CertificateTemplate
+from certificates.models import REISSUED, Certificate, CertificateTemplate, certificate_storage
 from courses.choices import EnrollmentStatus, SessionStatus
 from tests.factories import (
     AttendanceFactory,
@@ -109,6 +110,8 @@ ADMIN_PAGES = [
     ("issue", "get"),
     ("issue", "post"),
     ("session_archive", "get"),
+    ("session_archive", "post"),
+    ("session_archive_download", "get"),
     ("template_list", "get"),
     ("template_edit", "get"),
     ("template_preview", "get"),
@@ -120,7 +123,7 @@ def admin_url(name, certificate):
         return url(name)
     if name == "issue":
         return url(name, certificate.enrollment_id)
-    if name == "session_archive":
+    if name in ("session_archive", "session_archive_download"):
         return url(name, certificate.session_id)
     if name == "template_list":
         return template_url("list")
@@ -134,7 +137,9 @@ def admin_url(name, certificate):
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["anonymous", "participant", "another_participant", "facilitator"])
 @pytest.mark.parametrize(("name", "method"), ADMIN_PAGES)
-def test_only_staff_reach_the_certificate_admin(client_as, users, certificate, role, name, method):
+def test_only_staff_reach_the_certificate_admin(
+    archive_storage, client_as, users, certificate, role, name, method
+):
     """Even the facilitator of the certificate's session: closing it is what issues them."""
     data = {
         "reason": "Revoked by someone else",
@@ -154,15 +159,25 @@ def test_only_staff_reach_the_certificate_admin(client_as, users, certificate, r
     assert certificate.status == CertificateStatus.VALID
     assert certificate.holder_name == "Marie Tremblay"
     assert Certificate.objects.count() == 1
+    assert not archive_storage.exists(f"archives/session-{certificate.session_id}")
 
 
 @pytest.mark.django_db
-def test_an_unassigned_facilitator_is_refused_too(client, certificate):
+def test_an_unassigned_facilitator_is_refused_too(archive_storage, client, certificate):
     other = FacilitatorFactory(certified_workshops=[certificate.workshop]).user
     client.force_login(other)
 
-    for name in ("index", "inspect", "download", "session_archive", "template_preview"):
+    for name in (
+        "index",
+        "inspect",
+        "download",
+        "session_archive",
+        "session_archive_download",
+        "template_preview",
+    ):
         assert refused(client.get(admin_url(name, certificate))), name
+    assert refused(client.post(admin_url("session_archive", certificate)))
+    assert not archive_storage.exists(f"archives/session-{certificate.session_id}")
 
 
 @pytest.mark.django_db
@@ -204,8 +219,17 @@ def test_nobody_adds_edits_or_deletes_a_certificate_through_a_form(certificate, 
 def test_a_missing_certificate_or_session_is_not_found(client, staff):
     client.force_login(staff)
 
-    for name in ("inspect", "download", "revoke", "reissue", "issue", "session_archive"):
+    for name in (
+        "inspect",
+        "download",
+        "revoke",
+        "reissue",
+        "issue",
+        "session_archive",
+        "session_archive_download",
+    ):
         assert client.get(url(name, 987654)).status_code == 404, name
+    assert client.post(url("session_archive", 987654)).status_code == 404
 
 
 @pytest.mark.django_db
@@ -758,9 +782,21 @@ def test_the_people_page_of_an_open_session_offers_no_certificate(client, staff,
 # A session's ZIP file
 
 
+@pytest.fixture
+def archive_storage(settings):
+    """A storage of its own for the test, so that no ZIP is left for the next one (asked for
+    before the certificates, whose PDFs it keeps too)."""
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    return certificate_storage()
+
+
 @pytest.mark.django_db
-def test_staff_download_a_session_s_certificates_as_a_zip(
-    client, staff, closed_session, certificate
+@pytest.mark.parametrize("role", ["staff", "superuser"])
+def test_staff_prepare_then_download_a_session_s_certificates_as_a_zip(
+    archive_storage, client_as, users, role, closed_session, certificate, mailoutbox
 ):
     second = with_stored_pdf(
         CertificateFactory(
@@ -774,20 +810,70 @@ def test_staff_download_a_session_s_certificates_as_a_zip(
     revoked = with_stored_pdf(
         CertificateFactory(enrollment=EnrollmentFactory(session=closed_session, completed=True))
     )
-    revoke(revoked.pk, reason="Issued by mistake.", user=staff)
-    client.force_login(staff)
+    revoke(revoked.pk, reason="Issued by mistake.", user=users["staff"])
+    client = client_as(users[role])
+    page_url = url("session_archive", closed_session.pk)
 
-    response = client.get(url("session_archive", closed_session.pk))
+    before = client.get(page_url)
+    prepared = client.post(page_url, follow=True)
+    response = client.get(url("session_archive_download", closed_session.pk))
 
+    assert "Prepare the ZIP" in before.text
+    assert url("session_archive_download", closed_session.pk) not in before.text
+    assert "The ZIP is ready." in prepared.text
+    assert url("session_archive_download", closed_session.pk) in prepared.text
+    assert "Prepare the ZIP" not in prepared.text
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert (
         'filename="certificates-handling-conflict-2031-03-04.zip"'
         in (response["Content-Disposition"])
     )
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert sorted(archive.namelist()) == sorted([certificate.pdf_filename(), second.pdf_filename()])
     assert archive.read(certificate.pdf_filename()) == b"%PDF-1.4 stored " + CODE.encode()
+    [email] = mailoutbox
+    assert email.to == [users[role].email]
+    link = "http://testserver" + url("session_archive_download", closed_session.pk)
+    assert link in email.body
+    assert link in email.alternatives[0][0]
+    assert "Handling Conflict" in email.subject
+
+
+@pytest.mark.django_db
+def test_the_page_says_the_zip_is_being_prepared_while_a_worker_builds_it(
+    archive_storage, client, staff, closed_session, certificate, monkeypatch
+):
+    queued = []
+
+    class Queue:
+        """The task, left queued for a worker."""
+
+        def enqueue(self, *args):
+            queued.append(args)
+
+    monkeypatch.setattr(admin_views, "build_session_archive", Queue())
+    client.force_login(staff)
+
+    response = client.post(url("session_archive", closed_session.pk))
+
+    assert queued == [(closed_session.pk, staff.pk)]
+    assert response.status_code == 200
+    assert "The ZIP is being prepared; we will email you a link when it is ready" in response.text
+    assert url("session_archive_download", closed_session.pk) not in response.text
+    assert not archive_storage.exists(f"archives/session-{closed_session.pk}")
+
+
+@pytest.mark.django_db
+def test_a_zip_not_prepared_yet_sends_the_download_link_back_to_the_page(
+    archive_storage, client, staff, closed_session, certificate
+):
+    client.force_login(staff)
+
+    response = client.get(url("session_archive_download", closed_session.pk), follow=True)
+
+    assert response.redirect_chain == [(url("session_archive", closed_session.pk), 302)]
+    assert "Prepare the ZIP" in response.text
 
 
 @pytest.mark.django_db

@@ -597,7 +597,7 @@ def test_the_issuer_may_come_from_a_site_setting_staff_edit(site_root):
         assert conf.issuer_name() == "Syndicat canadien, Éducation"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_refusal_other_than_a_duplicate_is_not_taken_for_one(catalogue):
     """Only a second certificate for the same completion is skipped quietly; a certificate the
     database refuses for another reason (here a workshop certificate without its enrolment)
