@@ -537,9 +537,11 @@ class FacilitatorReportView(EducationReportView):
     default_ordering = "last_name"
 
     def get_rows(self):
-        sessions = self.conditions.sessions_with_division("facilitated_sessions__")
-        delivered = sessions & Q(facilitated_sessions__status=SessionStatus.DELIVERED)
-        scheduled = sessions & Q(facilitated_sessions__status=SessionStatus.SCHEDULED)
+        # Every figure is its own subquery per facilitator, with no join on the outer query:
+        # grouping facilitators joined to their sessions made the database evaluate the
+        # participants' subquery once per joined row, minutes at a large division's size.
+        sessions = Session.objects.filter(self.conditions.sessions_with_division())
+        delivered = sessions.filter(status=SessionStatus.DELIVERED)
         attended = Enrollment.objects.filter(
             self.conditions.sessions("session__"),
             self.conditions.participants("participant__"),
@@ -549,13 +551,14 @@ class FacilitatorReportView(EducationReportView):
         )
         return (
             get_user_model()
-            .objects.filter(Q(facilitated_sessions__isnull=False) & sessions)
+            .objects.filter(pk__in=sessions.values("facilitators"))
             .annotate(
-                delivered=Count("facilitated_sessions", filter=delivered, distinct=True),
-                scheduled=Count("facilitated_sessions", filter=scheduled, distinct=True),
-                hours=Coalesce(
-                    Sum("facilitated_sessions__workshop__duration_hours", filter=delivered),
-                    Value(0),
+                delivered=count_subquery(delivered, "facilitators"),
+                scheduled=count_subquery(
+                    sessions.filter(status=SessionStatus.SCHEDULED), "facilitators"
+                ),
+                hours=count_subquery(
+                    delivered, "facilitators", aggregate=Sum("workshop__duration_hours")
                 ),
                 participants=count_subquery(attended, "session__facilitators"),
             )

@@ -8,6 +8,8 @@ from courses.models import Program, WorkshopPage, catalogue_filters, filter_work
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
+MAX_RESULTS = 500
+MIN_STEM_LENGTH = 5
 
 
 def search_terms(query):
@@ -20,6 +22,46 @@ def search_terms(query):
     return " ".join(word.strip("'-") for word in words if word.strip("'-"))
 
 
+def matched(terms, text):
+    """How many of ``terms`` a word of ``text`` names, or shares a stem with ("bully", "bullying").
+
+    Words are compared by their common beginning, so a plural or another form of a word counts.
+    """
+    words = re.findall(r"\w+", text.lower())
+    return sum(1 for term in terms if any(same_word(term, word) for word in words))
+
+
+def same_word(term, word):
+    shorter, longer = sorted((term, word), key=len)
+    return term == word or (len(shorter) >= MIN_STEM_LENGTH and longer.startswith(shorter))
+
+
+def rank(workshops, terms):
+    """Workshops whose title names the most terms first, then those whose summary does.
+
+    Within each group the search engine's own relevance order is kept. The database search
+    backends weigh where a word appears in different ways (SQLite scores a whole row at once),
+    so the order that visitors see is settled here.
+    """
+    words = set(re.findall(r"\w+", terms))
+    return sorted(
+        workshops,
+        key=lambda workshop: (-matched(words, workshop.title), -matched(words, workshop.summary)),
+    )
+
+
+def find(workshops, terms):
+    """Workshops matching every term; when none do, those whose title begins words with them.
+
+    The database search backends match whole words only, so "bully" would miss "Bullying"
+    without the second look.
+    """
+    results = list(workshops.search(terms)[:MAX_RESULTS])
+    if not results:
+        results = list(workshops.autocomplete(terms)[:MAX_RESULTS])
+    return results
+
+
 def search(request):
     """Search the public workshops, optionally narrowed to a program or an audience."""
     query = request.GET.get("query", "")
@@ -30,7 +72,7 @@ def search(request):
         WorkshopPage.objects.live().public().select_related("program"), filters
     )
     terms = search_terms(query)
-    results = workshops.search(terms) if terms else WorkshopPage.objects.none()
+    results = rank(find(workshops, terms), terms) if terms else []
     paginator = Paginator(results, RESULTS_PER_PAGE)
     try:
         page = paginator.page(request.GET.get("page", 1))

@@ -229,8 +229,9 @@ class WorkshopPage(Page):
         FieldPanel("curriculum"),
     ]
 
+    # The title (boosted by Page) weighs most, then the summary, then everything else.
     search_fields = Page.search_fields + [
-        index.SearchField("summary"),
+        index.SearchField("summary", boost=1.5),
         index.SearchField("curriculum"),
         index.RelatedFields("outcomes", [index.SearchField("text")]),
         index.RelatedFields("program", [index.SearchField("title")]),
