@@ -24,7 +24,9 @@ BAR_GAP = 4
 GROUP_GAP = 14
 TOP = 8
 LEGEND_HEIGHT = 26
-LABEL_CHARACTERS = 32
+#: What fits in LABEL_WIDTH at 13 units in a sans-serif font; longer labels are shortened (the
+#: whole label stays in the bar's tooltip and in the table under the chart).
+LABEL_CHARACTERS = 26
 
 #: Wagtail's admin colours that keep a 3:1 contrast with a white background.
 COLOURS = ("#007d7e", "#2e1f5e")
