@@ -8,6 +8,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 .PHONY: help install run demo migrate test test-fast lint format bench load prod-demo stack-test clean
@@ -29,12 +30,14 @@ migrate: install ## Apply database migrations
 demo: migrate ## Load the demo content (safe to run again)
 	$(MANAGE) load_demo
 
-run: demo ## Set up everything and serve the demo on http://127.0.0.1:8000
+# The address served: emailed links, QR codes, calendar files and the log-ins printed use it.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
+run: demo ## Set up everything and serve the demo on http://127.0.0.1:8000 (another: PORT=8123)
 	@$(MANAGE) demo_logins
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: install ## Run the whole test suite
-	$(BIN)/python -m pytest
+test: install ## Run the whole test suite (on every core; TEST_WORKERS=0 runs it in one process)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 lint: install ## Check code style (ruff) and migrations
 	$(BIN)/ruff check .

@@ -37,6 +37,9 @@ from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 
 import django_filters
 
+from courses.admin_filters import DateFromToRangeFilter, ModelChoiceFilter
+from courses.admin_permissions import visible_to
+from courses.admin_viewsets import KeyCheckedHistoryMixin
 from courses.choices import EnrollmentStatus, SessionStatus
 from courses.models import Enrollment, Program, Session, WorkshopPage
 
@@ -86,13 +89,11 @@ class CertificateFilterSet(WagtailFilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=CertificateKind.choices, empty_label=_("All")
     )
-    workshop = django_filters.ModelChoiceFilter(
+    workshop = ModelChoiceFilter(
         label=_("Workshop"), queryset=WorkshopPage.objects.order_by("title")
     )
-    program = django_filters.ModelChoiceFilter(
-        label=_("Program"), queryset=Program.objects.order_by("title")
-    )
-    session = django_filters.ModelChoiceFilter(
+    program = ModelChoiceFilter(label=_("Program"), queryset=Program.objects.order_by("title"))
+    session = ModelChoiceFilter(
         label=_("Session"),
         # Closed sessions, and any other that has certificates (one reopened meanwhile).
         queryset=Session.objects.filter(
@@ -102,9 +103,7 @@ class CertificateFilterSet(WagtailFilterSet):
         .select_related("workshop")
         .order_by("-starts_at", "-pk"),
     )
-    issued_at = django_filters.DateFromToRangeFilter(
-        label=_("Issued"), widget=DateRangePickerWidget
-    )
+    issued_at = DateFromToRangeFilter(label=_("Issued"), widget=DateRangePickerWidget)
 
     class Meta:
         model = Certificate
@@ -157,7 +156,7 @@ class CertificateIndexView(CertificateActionsMixin, generic.IndexView):
     default_ordering = "-issued_at"
 
     def get_base_queryset(self):
-        return Certificate.objects.all()
+        return visible_to(self.request.user, Certificate.objects.all())
 
     @cached_property
     def columns(self):
@@ -334,7 +333,7 @@ class CertificateInspectView(CertificateActionsMixin, generic.InspectView):
         return context
 
 
-class CertificateHistoryView(HistoryView):
+class CertificateHistoryView(KeyCheckedHistoryMixin, HistoryView):
     """The certificate's log: issued, revoked, reissued. It has no edit view to go back to."""
 
     inspect_url_name = None

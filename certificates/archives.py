@@ -141,6 +141,6 @@ def delete_older_archives(session_id, keep):
 
 def archive_filename(session):
     """``certificates-<workshop>-<date>.zip``."""
-    day = timezone.localtime(session.starts_at).date().isoformat() if session.starts_at else ""
+    day = session.first_day().isoformat() if session.starts_at else ""
     parts = ["certificates", slugify(session.workshop.title)[:60], day]
     return "-".join(part for part in parts if part) + ".zip"

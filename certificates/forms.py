@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CODE_ALPHABET, CODE_LENGTH, Certificate
+from .models import CODE_LENGTH, Certificate
 
 
 class CodeLookupForm(forms.Form):
@@ -21,7 +21,7 @@ class CodeLookupForm(forms.Form):
 
     def clean_code(self):
         code = Certificate.normalise_code(self.cleaned_data["code"])
-        if len(code) != CODE_LENGTH or any(char not in CODE_ALPHABET for char in code):
+        if not Certificate.is_code(code):
             raise forms.ValidationError(
                 _(
                     "A verification code has %(length)s letters and digits, such as "

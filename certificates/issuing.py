@@ -28,6 +28,7 @@ from wagtail.log_actions import log
 from courses.choices import EnrollmentStatus, SessionStatus
 from courses.exceptions import Refusal
 from courses.models import Enrollment, Participant, Program, ProgramRequirement, Session
+from courses.timezones import in_zone, zone_named
 
 from . import conf, tasks
 from .choices import CertificateKind, CertificateStatus
@@ -141,7 +142,7 @@ def facilitator_names(session):
 
 
 def _completion_date(session):
-    return timezone.localdate(session.ends_at)
+    return session.last_day()
 
 
 # Writing
@@ -399,14 +400,16 @@ def _issue_program_certificates(participants, programs, *, user):
     required_workshops = {r.workshop_id for p in programs for r in p.requirements.all()}
     # {(participant, workshop): the last day they completed it}
     completions = {}
-    for participant_id, workshop_id, ends_at in Enrollment.objects.filter(
+    for participant_id, workshop_id, ends_at, zone in Enrollment.objects.filter(
         participant_id__in=by_pk,
         session__workshop_id__in=required_workshops,
         session__status=SessionStatus.DELIVERED,
         status=EnrollmentStatus.CONFIRMED,
         completed=True,
-    ).values_list("participant_id", "session__workshop_id", "session__ends_at"):
-        day = timezone.localdate(ends_at)
+    ).values_list(
+        "participant_id", "session__workshop_id", "session__ends_at", "session__time_zone"
+    ):
+        day = in_zone(ends_at, zone_named(zone)).date()  # the session's last day, where it was
         key = (participant_id, workshop_id)
         completions[key] = max(completions.get(key, day), day)
     current = _current(
@@ -492,7 +495,7 @@ def reissue(certificate_id, *, holder_name, user, reason=REISSUED, now=None):
     if participant_id is None:
         raise UnknownRecord(_("This certificate does not exist."))
     with transaction.atomic():
-        _lock_participants([participant_id])
+        participant = _lock_participants([participant_id])[participant_id]
         old = Certificate.objects.select_for_update(of=("self",)).get(pk=certificate_id)
         replacement = Certificate.objects.filter(replaces=old).first()
         if replacement is not None:
@@ -532,4 +535,21 @@ def reissue(certificate_id, *, holder_name, user, reason=REISSUED, now=None):
         )
         if certificate is None:  # cannot happen under the lock; said plainly if it does
             raise AlreadyReplaced(_("This certificate was already replaced."))
+        _correct_name(participant, holder_name, user=user)
         return certificate
+
+
+def _correct_name(participant, name, *, user):
+    """A name corrected on a certificate is corrected on the person's record too, so that
+    their later certificates carry it."""
+    if participant.name == name:
+        return
+    previous = participant.name
+    participant.name = name
+    participant.save(update_fields=["name"])
+    log(
+        instance=participant,
+        action="wagtail.edit",
+        user=user,
+        data={"fields": ["name"], "previous_name": previous, "by": "certificate reissue"},
+    )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 
+from courses.admin_widgets import ImageChooser
 from courses.choices import Language
 
 from .choices import CertificateKind, CertificateStatus
@@ -131,11 +132,14 @@ class CertificateTemplate(index.Indexed, models.Model):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("signatory_name"), FieldPanel("signatory_title")]),
-                FieldPanel("signature_image"),
+                FieldPanel("signature_image", widget=ImageChooser),
             ],
             heading=_("Signature"),
         ),
-        MultiFieldPanel([FieldPanel("logo"), FieldPanel("accent_colour")], heading=_("Appearance")),
+        MultiFieldPanel(
+            [FieldPanel("logo", widget=ImageChooser), FieldPanel("accent_colour")],
+            heading=_("Appearance"),
+        ),
     ]
 
     search_fields = [
@@ -352,6 +356,12 @@ class Certificate(models.Model):
         are read as 0, 1 and 1.
         """
         return CODE_SEPARATORS.sub("", text or "").upper().translate(CODE_LOOKALIKES)
+
+    @staticmethod
+    def is_code(code):
+        """Whether ``code`` (normalised) is written like a verification code: only then is it
+        looked up."""
+        return len(code) == CODE_LENGTH and set(code) <= set(CODE_ALPHABET)
 
     @staticmethod
     def format_code(code):

@@ -3,18 +3,19 @@ one's own certificate, and the certificates section of My learning."""
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from courses.attendance import is_education_staff
+from courses.ratelimits import hit, rate_limited_response
 
 from . import pdf
 from .choices import CertificateKind
 from .forms import CodeLookupForm
-from .models import CODE_LENGTH, Certificate, format_hours
+from .models import Certificate, format_hours
 
 
 def _noindex(response):
@@ -29,10 +30,25 @@ def _not_found(request, form):
     )
 
 
+#: Every code checked, typed in the form or opened as a verification page, counts against this
+#: limit of the client, so that nobody can try codes by the thousand.
+LOOKUP_LIMIT = "certificate_lookup.client"
+
+
+def _too_many(request, limited, code):
+    """The lookup form again, with the code typed, saying when to try again (status 429)."""
+    form = CodeLookupForm({"code": code})
+    return _noindex(
+        rate_limited_response(request, limited, "certificates/lookup.html", {"form": form})
+    )
+
+
 def lookup(request):
     """A form to type a certificate's code; a known code leads to its verification page."""
     if "code" not in request.GET:
         return _noindex(render(request, "certificates/lookup.html", {"form": CodeLookupForm()}))
+    if limited := hit(request, LOOKUP_LIMIT):
+        return _too_many(request, limited, request.GET.get("code", ""))
     form = CodeLookupForm(request.GET)
     if not form.is_valid():
         return _noindex(render(request, "certificates/lookup.html", {"form": form}))
@@ -47,11 +63,14 @@ def verify(request, code):
     """Whether a certificate is valid, for anyone who has its code: the holder's name, what
     they completed, the hours, the date and the issuer; or when and why it was revoked.
 
-    Never cached, so that a revocation shows at once even behind a shared cache."""
+    Never cached, so that a revocation shows at once even behind a shared cache. Counts against
+    the client's limit of lookups, like the form."""
+    if limited := hit(request, LOOKUP_LIMIT):
+        return _too_many(request, limited, code)
     normalised = Certificate.normalise_code(code)
     certificate = (
         Certificate.objects.select_related("replaced_by").filter(code=normalised).first()
-        if len(normalised) == CODE_LENGTH
+        if Certificate.is_code(normalised)
         else None
     )
     if certificate is None:
@@ -88,11 +107,14 @@ def is_holder(user, certificate):
 @never_cache
 def download(request, code):
     """The certificate's PDF, from storage (rendered first only if it is missing)."""
+    code = Certificate.normalise_code(code)
+    if not Certificate.is_code(code):
+        raise Http404
     certificate = get_object_or_404(
         Certificate.objects.select_related(
             "participant", "template__logo", "template__signature_image"
         ),
-        code=Certificate.normalise_code(code),
+        code=code,
     )
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("courses:sign_in"))

@@ -8,19 +8,25 @@ the session pages (its certificates, and their ZIP file), the rows of a closed s
 
 from django.contrib.admin.utils import quote
 from django.urls import include, path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import LogFormatter
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
+from courses.admin_permissions import (
+    ScopedPermissionPolicy,
+    facilitated_enrollments,
+    facilitators_of,
+)
+from courses.admin_viewsets import KeyCheckedDeleteBulkAction, SnippetViewSet
 from courses.choices import EnrollmentStatus, SessionStatus
 from courses.models import Enrollment, Session
 from courses.wagtail_hooks import EDUCATION_MENU_HOOK
@@ -48,21 +54,44 @@ from .models import Certificate, CertificateTemplate
 from .views import my_learning_section
 
 
-class CertificatePermissionPolicy(ModelPermissionPolicy):
+class CertificatePermissionPolicy(ScopedPermissionPolicy):
     """Certificates are never deleted, not even by a superuser: revoking is a status, and a
     revoked certificate must keep saying so to anyone who checks it.
 
     "add" is issuing one by hand, "change" is revoking and reissuing, "view" is seeing and
-    downloading them.
+    downloading them. Staff (model permissions) see every certificate. A facilitator without
+    model permission may view the certificates of the people their rosters show (for the
+    confirmed enrolments of the sessions they facilitate), none of a program and no other;
+    the certificate pages of the admin, which need the model permission, stay closed to them.
     """
 
-    def user_has_permission(self, user, action):
-        if action == "delete":
-            return False
-        return super().user_has_permission(user, action)
+    refused_actions = frozenset({"delete"})
+    scoped_actions = frozenset({"view"})
+
+    def scoped_instances(self, user):
+        return Certificate.objects.filter(enrollment__in=facilitated_enrollments(user))
+
+    def scoped_users(self, instance):
+        return facilitators_of(
+            Enrollment.objects.filter(
+                pk=instance.enrollment_id, status=EnrollmentStatus.CONFIRMED
+            ).values("session_id")
+        )
 
 
 register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate))
+
+
+class CertificateAdminURLFinder(ModelAdminURLFinder):
+    """Certificates have no edit view: the admin's links to a certificate (in Reports → Site
+    history, for one) lead to its page, for those who may open it."""
+
+    def get_edit_url(self, instance):
+        if self.user is not None and not policy_registry.get_by_type(
+            Certificate
+        ).user_has_any_permission(self.user, SEE_PERMISSIONS):
+            return None
+        return self.construct_edit_url(instance)
 
 
 class CertificateViewSet(ModelViewSet):
@@ -106,6 +135,14 @@ class CertificateViewSet(ModelViewSet):
 
     def get_permissions_to_register(self):
         return super().get_permissions_to_register().exclude(codename="delete_certificate")
+
+    @cached_property
+    def url_finder_class(self):
+        return type(
+            "CertificateViewSetURLFinder",
+            (CertificateAdminURLFinder,),
+            {"edit_url_name": self.get_url_name("inspect")},
+        )
 
     def get_urlpatterns(self):
         return [
@@ -169,6 +206,13 @@ class CertificateTemplateViewSet(SnippetViewSet):
 
 
 register_snippet(CertificateTemplateViewSet)
+
+
+class CertificateTemplateDeleteBulkAction(KeyCheckedDeleteBulkAction):
+    models = [CertificateTemplate]
+
+
+hooks.register("register_bulk_action", CertificateTemplateDeleteBulkAction, order=1)
 
 
 # Links from the session and enrolment admin of ``courses``

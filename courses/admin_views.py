@@ -1,6 +1,10 @@
 """Admin views for education staff: sessions, the people enrolled in them, cancelling and
 reopening.
 
+Nothing here loses what people did: a session anyone enrolled in is never deleted (it is
+cancelled instead), and a session saved by someone else after its form was opened is not
+overwritten: the form comes back with their changes marked (see ``VersionCheckedEditMixin``).
+
 The views that act on one session (its people, enrolling, cancelling, reopening) are attached
 to the session viewset in ``wagtail_hooks.py``; they check the session model's Wagtail
 permission policy: seeing a session's people needs any permission on sessions, changing them
@@ -17,7 +21,9 @@ Other apps add their own actions to these pages through two Wagtail hooks:
 """
 
 from django.contrib.admin.utils import quote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -40,26 +46,52 @@ from wagtail.snippets.views.snippets import EditView, IndexView
 
 import django_filters
 
-from .admin_forms import BulkEnrolForm, StaffEnrolForm
+from . import session_changes
+from .admin_filters import DateFromToRangeFilter, ModelChoiceFilter
+from .admin_forms import BulkEnrolForm, CancelSessionForm, EditConflict, StaffEnrolForm
+from .admin_viewsets import DeleteView
 from .attendance import AttendanceError, is_education_staff, reopen_session
 from .bulk import enrol_rows, parse_rows, staff_message
 from .choices import EnrollmentSource, EnrollmentStatus, Language, SessionStatus
-from .enrollment import EnrollmentError, cancel, cancel_session, enrol_person
+from .enrollment import (
+    EnrollmentError,
+    cancel,
+    cancel_session,
+    enrol_person,
+    lapse_offers,
+    offer_place,
+)
 from .models import Enrollment, Session, WorkshopPage
 
 
-def local_datetime(value):
-    """A date and time in the site's time zone, formatted for the active language."""
+def local_datetime(value, session=None):
+    """A date and time formatted for the active language: in the session's own time zone, with
+    the zone ("Nov. 2, 2026, 9 a.m. PT"), or else in the site's."""
     if value is None:
         return ""
+    if session is not None:
+        return session.format_local(value)
     return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 class LocalDateTimeColumn(Column):
-    """A date and time shown in the site's time zone (not "3 days ago")."""
+    """A session's date and time shown in its time zone (not "3 days ago")."""
 
     def get_value(self, instance):
-        return local_datetime(super().get_value(instance))
+        session = instance if isinstance(instance, Session) else None
+        return local_datetime(super().get_value(instance), session)
+
+
+def seats_label(session):
+    """A session's seats taken out of its capacity ("12 / 20"), saying how many are kept for
+    people offered one ("12 + 1 offered / 20"). Uses ``Session.objects.with_counts()``."""
+    if getattr(session, "offered_count", 0):
+        return gettext("%(confirmed)d + %(offered)d offered / %(capacity)d") % {
+            "confirmed": session.confirmed_count,
+            "offered": session.offered_count,
+            "capacity": session.capacity,
+        }
+    return f"{session.confirmed_count} / {session.capacity}"
 
 
 class LinkColumn(Column):
@@ -78,10 +110,10 @@ class LinkColumn(Column):
 
 
 class SessionFilterSet(WagtailFilterSet):
-    workshop = django_filters.ModelChoiceFilter(
+    workshop = ModelChoiceFilter(
         label=_("Workshop"), queryset=WorkshopPage.objects.order_by("title")
     )
-    starts_at = django_filters.DateFromToRangeFilter(label=_("Date"), widget=DateRangePickerWidget)
+    starts_at = DateFromToRangeFilter(label=_("Date"), widget=DateRangePickerWidget)
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=SessionStatus.choices, empty_label=_("All")
     )
@@ -101,7 +133,7 @@ class EnrollmentFilterSet(WagtailFilterSet):
     source = django_filters.ChoiceFilter(
         label=_("Source"), choices=EnrollmentSource.choices, empty_label=_("All")
     )
-    session = django_filters.ModelChoiceFilter(
+    session = ModelChoiceFilter(
         label=_("Session"),
         queryset=Session.objects.select_related("workshop").order_by("-starts_at"),
     )
@@ -186,7 +218,72 @@ class SessionIndexView(SessionActionsMixin, IndexView):
         return buttons
 
 
-class SessionEditView(SessionActionsMixin, EditView):
+class VersionCheckedEditMixin:
+    """For an edit view whose form has ``VersionCheckedModelFormMixin``: the record is locked
+    while it is saved, and a form opened before someone else saved it is shown again, with what
+    they changed, instead of overwriting their change."""
+
+    def save_instance(self):
+        current = self.model._default_manager.select_for_update().get(pk=self.object.pk)
+        conflict = self.form.conflict_with(current)
+        if conflict is not None:
+            raise conflict
+        self.form.instance.version = current.version
+        return super().save_instance()
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except EditConflict as conflict:
+            keep_uneditable_fields(form, conflict.current)
+            form.report_conflict(conflict)
+            self.produced_error_code = "edit_conflict"
+            self.produced_error_message = gettext(
+                "The %(model_name)s was not saved: someone else saved it after you opened it."
+            ) % {"model_name": self.model._meta.verbose_name}
+            return self.form_invalid(form)
+
+
+def keep_uneditable_fields(form, current):
+    """Give the form's record the saved values of what the form does not edit (its status,
+    for example), so the page shows where the record stands now; what was typed stays."""
+    for field in form.instance._meta.concrete_fields:
+        if not field.primary_key and field.name not in form.fields:
+            setattr(form.instance, field.attname, getattr(current, field.attname))
+
+
+class SessionEditView(SessionActionsMixin, VersionCheckedEditMixin, EditView):
+    """Editing a session tells the people in it what changed (``courses.session_changes``),
+    and gives the seats a higher capacity frees to the first people waiting."""
+
+    session_update = None
+
+    def save_instance(self):
+        before = session_changes.capture(self.object.pk)
+        instance = super().save_instance()
+        self.session_update = session_changes.after_save(
+            instance.pk, before, user=self.request.user
+        )
+        return instance
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        update = self.session_update
+        if update is not None and not self.expects_json_response:
+            if update.told:
+                messages.success(
+                    self.request,
+                    ngettext(
+                        "%(count)d person was emailed what changed.",
+                        "%(count)d people were emailed what changed.",
+                        update.told,
+                    )
+                    % {"count": update.told},
+                )
+            if update.promoted:
+                messages.success(self.request, promoted_message(update.promoted))
+        return response
+
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
@@ -194,6 +291,52 @@ class SessionEditView(SessionActionsMixin, EditView):
             buttons.append(Button(_("People"), url=people_url, icon_name="group", priority=5))
         buttons.extend(self.get_session_buttons(self.object))
         return buttons
+
+
+class SessionDeleteView(SessionActionsMixin, DeleteView):
+    """Delete a session nobody ever enrolled in, such as one scheduled by mistake.
+
+    A session people enrolled in is never deleted, even once they have all cancelled: their
+    enrolments, attendance and certificates are their records. The page says so and points to
+    "Cancel session", which calls the session off, tells everyone and keeps it all on record.
+    The check is made again, under the session's lock, when the deletion is confirmed.
+    """
+
+    def get_template_names(self):
+        return ["courses/admin/delete_session.html"]
+
+    @cached_property
+    def enrollment_count(self):
+        """Everyone who ever enrolled in the session, whether confirmed, waiting or cancelled."""
+        return self.object.enrollments.count()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            session=self.object,
+            starts=local_datetime(self.object.starts_at, self.object),
+            ends=local_datetime(self.object.ends_at, self.object),
+            enrollment_count=self.enrollment_count,
+            cancel_session_url=self.get_cancel_session_url(self.object),
+            people_url=self.get_people_url(self.object),
+        )
+        return context
+
+    def refuse(self):
+        """The page again, saying why the session stays."""
+        self.__dict__.pop("enrollment_count", None)
+        messages.error(self.request, gettext("The session was not deleted."))
+        return self.render_to_response(self.get_context_data())
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                locked = Session.objects.select_for_update().get(pk=self.object.pk)
+                if locked.enrollments.exists():
+                    return self.refuse()
+                return super().form_valid(form)
+        except (ProtectedError, RestrictedError):
+            return self.refuse()
 
 
 class SessionObjectView(
@@ -210,6 +353,7 @@ class SessionObjectView(
     edit_url_name = None
     bulk_enrol_url_name = None
     cancel_enrollment_url_name = None
+    offer_place_url_name = None
     header_icon = "date"
     any_permission_required = {"view", "change"}
     #: Actions that need a permission beyond seeing the session.
@@ -266,8 +410,8 @@ class SessionObjectView(
         context = super().get_context_data(**kwargs)
         context["session"] = self.object
         context["people_url"] = self.get_people_url()
-        context["starts"] = local_datetime(self.object.starts_at)
-        context["ends"] = local_datetime(self.object.ends_at)
+        context["starts"] = local_datetime(self.object.starts_at, self.object)
+        context["ends"] = local_datetime(self.object.ends_at, self.object)
         return context
 
 
@@ -285,15 +429,30 @@ class SessionPeopleView(SessionObjectView):
             .order_by("created_at", "pk")
         )
 
+    def get(self, request, *args, **kwargs):
+        # Offers whose time is up are settled as soon as anyone looks, not at the next clock.
+        lapse_offers(session_ids=[self.object.pk])
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        confirmed, waitlisted = [], []
-        for enrollment in self.get_enrollments():
+        confirmed, offered, waitlisted = [], [], []
+        # A session of several parts shows each person's mark on each part.
+        prefetch_related_objects([self.object], "parts")
+        day_parts = list(self.object.parts.all())
+        day_parts = day_parts if len(day_parts) > 1 else []
+        enrollments = self.get_enrollments()
+        if day_parts:
+            enrollments = enrollments.prefetch_related("attendance_days")
+        for enrollment in enrollments:
             if enrollment.status == EnrollmentStatus.CONFIRMED:
                 enrollment.extra_actions = enrollment_actions_from_other_apps(
                     enrollment, self.request
                 )
+                enrollment.day_marks = _day_marks(enrollment, day_parts)
                 confirmed.append(enrollment)
+            elif enrollment.status == EnrollmentStatus.OFFERED:
+                offered.append(enrollment)
             else:
                 enrollment.position = len(waitlisted) + 1
                 waitlisted.append(enrollment)
@@ -301,7 +460,10 @@ class SessionPeopleView(SessionObjectView):
         context.update(
             {
                 "confirmed": confirmed,
+                "offered": offered,
                 "waitlisted": waitlisted,
+                "offer_place_url_name": self.offer_place_url_name,
+                "day_parts": day_parts,
                 "marked_count": sum(
                     1 for enrollment in confirmed if _attendance_of(enrollment) is not None
                 ),
@@ -361,22 +523,27 @@ class CancelSessionView(SessionObjectView):
     template_name = "courses/admin/cancel_session.html"
     any_permission_required = {"change"}
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         active = self.object.enrollments.exclude(status=EnrollmentStatus.CANCELLED)
         context["active_count"] = active.count()
+        context["form"] = form or CancelSessionForm()
         return context
 
     def post(self, request, *args, **kwargs):
         if self.object.status != SessionStatus.SCHEDULED:
             messages.error(request, gettext("Only a scheduled session can be cancelled."))
             return redirect(self.get_people_url())
-        cancelled = cancel_session(self.object.pk)
+        form = CancelSessionForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        reason = form.cleaned_data["reason"]
+        cancelled = cancel_session(self.object.pk, reason=reason)
         log(
             instance=self.object,
             action="courses.session.cancel",
             user=request.user,
-            data={"told": len(cancelled)},
+            data={"told": len(cancelled), "reason": reason},
         )
         messages.success(
             request,
@@ -384,6 +551,14 @@ class CancelSessionView(SessionObjectView):
             % {"count": len(cancelled)},
         )
         return redirect(self.get_people_url())
+
+
+def _day_marks(enrollment, parts):
+    """The enrolment's mark (an ``AttendanceDay``, or None) on each of ``parts``, in order."""
+    if not parts:
+        return []
+    days = {day.part_id: day for day in enrollment.attendance_days.all()}
+    return [days.get(part.pk) for part in parts]
 
 
 def _attendance_of(enrollment):
@@ -455,11 +630,78 @@ class CancelEnrollmentView(SessionObjectView):
                 "name": self.enrollment.participant.name
             }
             if promoted:
-                names = ", ".join(enrollment.participant.name for enrollment in promoted)
-                message += " " + gettext("Moved up from the waitlist: %(names)s.") % {
-                    "names": names
-                }
+                message += " " + promoted_message(promoted)
             messages.success(request, message)
+        return redirect(self.get_people_url())
+
+
+def promoted_message(promoted):
+    """Who got a seat from the waitlist: confirmed at once, or offered one to accept."""
+    confirmed = [e.participant.name for e in promoted if e.status == EnrollmentStatus.CONFIRMED]
+    offered = [e.participant.name for e in promoted if e.status == EnrollmentStatus.OFFERED]
+    parts = []
+    if confirmed:
+        parts.append(
+            gettext("Moved up from the waitlist: %(names)s.") % {"names": ", ".join(confirmed)}
+        )
+    if offered:
+        parts.append(
+            gettext("Offered a place from the waitlist: %(names)s.") % {"names": ", ".join(offered)}
+        )
+    return " ".join(parts)
+
+
+class OfferPlaceView(SessionObjectView):
+    """Ask for confirmation, then offer a place to one person on the waitlist, whoever is
+    first: kept for them for the session's time to accept, or theirs at once."""
+
+    page_title = _("Offer a place")
+    template_name = "courses/admin/offer_place.html"
+    any_permission_required = {"change"}
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.enrollment = get_object_or_404(
+            Enrollment.objects.select_related("participant"),
+            pk=self.kwargs["enrollment_pk"],
+            session=self.object,
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        session = self.object
+        context.update(
+            enrollment=self.enrollment,
+            seats_taken=session.seats_taken,
+            over_capacity=session.seats_taken >= session.capacity,
+            can_offer=(
+                self.enrollment.status == EnrollmentStatus.WAITLISTED
+                and session.status == SessionStatus.SCHEDULED
+            ),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        name = self.enrollment.participant.name
+        try:
+            enrollment = offer_place(self.enrollment.pk)
+        except EnrollmentError as error:
+            messages.error(request, error.message)
+            return redirect(self.get_people_url())
+        log(
+            instance=self.object,
+            action="courses.session.offer_place",
+            user=request.user,
+            data={"name": name, "status": enrollment.status},
+        )
+        if enrollment.status == EnrollmentStatus.OFFERED:
+            message = gettext("%(name)s is offered a place, kept for them until %(until)s.") % {
+                "name": name,
+                "until": local_datetime(enrollment.offered_until, self.object),
+            }
+        else:
+            message = gettext("%(name)s has a place now, and is told by email.") % {"name": name}
+        messages.success(request, message)
         return redirect(self.get_people_url())
 
 
@@ -521,3 +763,50 @@ class BulkEnrolView(SessionObjectView):
         return self.render_to_response(
             self.get_context_data(form=BulkEnrolForm(), outcomes=outcomes, counts=counts)
         )
+
+
+def unready_pages_to_publish(action):
+    """Bulk publishing takes each page's latest draft as it is, past the checks of the editor:
+    the drafts among ``action``'s pages (and their unpublished descendants, when asked) that
+    would fail validation, each with what is wrong."""
+    pages = list(action.actionable_objects)
+    if action.cleaned_form.cleaned_data.get("include_descendants"):
+        for page in list(pages):
+            pages.extend(page.get_descendants().not_live().specific())
+    unready = []
+    for page in pages:
+        revision = page.get_latest_revision()
+        draft = revision.as_object() if revision else page.specific
+        try:
+            draft.full_clean()
+        except ValidationError as error:
+            problems = sorted({str(message) for message in error.messages})
+            unready.append((draft, problems))
+    return unready
+
+
+def refuse_bulk_publishing_unready_pages(request, action_type, objects, action):
+    """Publish nothing when one of the drafts would not pass the editor's checks (a curriculum
+    whose minutes do not fill the workshop, say): name each and what to fix."""
+    if action_type != "publish":
+        return None
+    unready = unready_pages_to_publish(action)
+    if not unready:
+        return None
+    for page, problems in unready:
+        messages.error(
+            request,
+            gettext("“%(title)s” was not published: %(problems)s")
+            % {"title": page.get_admin_display_title(), "problems": " ".join(problems)},
+            buttons=[
+                messages.button(reverse("wagtailadmin_pages:edit", args=[page.pk]), gettext("Edit"))
+            ],
+        )
+    messages.error(
+        request, gettext("Nothing was published: fix the drafts named here, then publish again.")
+    )
+    next_url = action.next_url
+    if next_url.split("?")[0] == request.path:
+        # No page to return to was given: go to the pages' place in the tree.
+        next_url = reverse("wagtailadmin_explore", args=[unready[0][0].get_parent().pk])
+    return redirect(next_url)

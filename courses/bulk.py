@@ -17,10 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import EnrollmentSource, EnrollmentStatus
 from .enrollment import AlreadyEnrolled, EnrollmentError, enrol_person
-from .models import Local
+from .models import Local, Participant
 from .models.union import local_number
 
 DELIMITERS = ("\t", ";", ",")
+#: The longest name and email address a participant's record holds.
+NAME_MAX_LENGTH = Participant._meta.get_field("name").max_length
+EMAIL_MAX_LENGTH = Participant._meta.get_field("email").max_length
 #: Words that mark the first row as a header rather than a member (compared in lower case).
 HEADER_EMAIL_LABELS = {"email", "e-mail", "email address", "courriel", "adresse courriel"}
 
@@ -85,8 +88,9 @@ def parse_rows(text):
     """Read and check every row of ``text``.
 
     Returns ``(rows, problems)``: the members to enrol as :class:`BulkRow`, and a
-    :class:`RowProblem` for each malformed line. Blank lines are skipped. Callers enrol
-    nothing unless ``problems`` is empty.
+    :class:`RowProblem` for each malformed line (a value missing, invalid or too long to
+    store, on any database). Blank lines are skipped. Callers enrol nothing unless ``problems``
+    is empty.
     """
     delimiter = detect_delimiter(text)
     lines = text.splitlines()
@@ -112,6 +116,11 @@ def parse_rows(text):
             cells.pop()
         if not cells:
             continue
+        if any("\x00" in cell for cell in cells):
+            problems.append(
+                RowProblem(line, raw, _("This line holds a character that cannot be stored."))
+            )
+            continue
         if not candidates and not problems and is_header(cells):
             continue
         if len(cells) != 3:
@@ -135,8 +144,14 @@ def parse_rows(text):
         reason = None
         if not name:
             reason = _("The name is missing.")
+        elif len(name) > NAME_MAX_LENGTH:
+            reason = _("The name is longer than %(max)d characters.") % {"max": NAME_MAX_LENGTH}
         elif not email:
             reason = _("The email address is missing.")
+        elif len(email) > EMAIL_MAX_LENGTH:
+            reason = _("The email address is longer than %(max)d characters.") % {
+                "max": EMAIL_MAX_LENGTH
+            }
         else:
             try:
                 validate_email(email)

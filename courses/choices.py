@@ -33,6 +33,9 @@ class SessionStatus(models.TextChoices):
 
 class EnrollmentStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
+    #: Promoted from the waitlist and holding a seat until ``offered_until``, for the person to
+    #: accept it.
+    OFFERED = "offered", _("Offered a place")
     WAITLISTED = "waitlisted", _("Waitlisted")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -62,3 +65,16 @@ class RequestStatus(models.TextChoices):
 class DeliveryFormat(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
     ONLINE = "online", _("Online")
+
+
+class TimeZone(models.TextChoices):
+    """The time zones of Canada, by their IANA names."""
+
+    NEWFOUNDLAND = "America/St_Johns", _("Newfoundland (St. John’s)")
+    ATLANTIC = "America/Halifax", _("Atlantic (Halifax, Moncton, Charlottetown)")
+    EASTERN = "America/Toronto", _("Eastern (Toronto, Montréal, Ottawa)")
+    CENTRAL = "America/Winnipeg", _("Central (Winnipeg)")
+    SASKATCHEWAN = "America/Regina", _("Saskatchewan (Regina, Saskatoon)")
+    MOUNTAIN = "America/Edmonton", _("Mountain (Edmonton, Calgary, Yellowknife)")
+    PACIFIC = "America/Vancouver", _("Pacific (Vancouver, Victoria, Nanaimo)")
+    YUKON = "America/Whitehorse", _("Yukon (Whitehorse)")

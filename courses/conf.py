@@ -1,6 +1,9 @@
 """Settings of the courses app, each with a default so that another site can install it as is."""
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 def base_template():
@@ -13,3 +16,28 @@ def workshop_subpage_types():
     return getattr(
         settings, "EDUCATION_WORKSHOP_SUBPAGE_TYPES", ["facilitators.FacilitatorGuidePage"]
     )
+
+
+def _duration(name, default):
+    """A length of time from the setting ``name``: a ``timedelta``, or a number of minutes."""
+    value = getattr(settings, name, default)
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return timedelta(minutes=value)
+    raise ImproperlyConfigured(f"{name} must be a timedelta or a number of minutes, not {value!r}.")
+
+
+def attendance_opens_before():
+    """How long before a session (or each part of a session of several parts) starts its
+    attendance can be taken and walk-ins added: ``EDUCATION_ATTENDANCE_OPENS_BEFORE``, a
+    ``timedelta`` or a number of minutes. One hour by default."""
+    return _duration("EDUCATION_ATTENDANCE_OPENS_BEFORE", timedelta(hours=1))
+
+
+def closing_opens_after_last_part_starts():
+    """How long after its last part starts a session can be closed:
+    ``EDUCATION_CLOSING_OPENS_AFTER_LAST_PART_STARTS``, a ``timedelta`` or a number of minutes.
+    Zero by default: as soon as the last part has started. Education staff may close earlier,
+    giving the reason."""
+    return _duration("EDUCATION_CLOSING_OPENS_AFTER_LAST_PART_STARTS", timedelta(0))

@@ -41,7 +41,7 @@ class UpcomingSessionsPanel(Component):
             Session.objects.upcoming().with_counts().select_related("workshop")[: PANEL_ROWS + 1]
         )
         for session in sessions:
-            session.fill_rate = percentage(session.confirmed_count, session.capacity)
+            session.fill_rate = percentage(session.seats_taken, session.capacity)
             session.people_url = people_url(session)
         return {
             "sessions": sessions[:PANEL_ROWS],

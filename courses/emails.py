@@ -6,9 +6,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
-from .calendar import session_calendar
+from .calendar import email_attachment, session_calendar
 
 CANCEL_SALT = "courses.enrollment.cancel"
 #: How long a cancel link in an email keeps working.
@@ -53,6 +54,29 @@ def _messages():
             _("A place opened up: %(workshop)s"),
             _("Good news: a place freed up and it is now yours. Your enrolment is confirmed."),
         ),
+        "offered": (
+            _("A place is kept for you: %(workshop)s"),
+            _(
+                "Good news: a place freed up and we are keeping it for you. To take it, open the "
+                "link below and press “Accept the place”. If you have not accepted it in time, "
+                "it goes to the next person waiting."
+            ),
+        ),
+        "offer_lapsed": (
+            _("The place kept for you has gone: %(workshop)s"),
+            _(
+                "The place we kept for you was not accepted in time, so it went to the next "
+                "person waiting, and you are no longer on the waitlist. You are welcome to enrol "
+                "again."
+            ),
+        ),
+        "changed": (
+            _("Change to your session: %(workshop)s"),
+            _(
+                "The session below has changed. Here is what changed; everything else stays "
+                "the same."
+            ),
+        ),
         "cancelled": (
             _("Enrolment cancelled: %(workshop)s"),
             _("Your enrolment is cancelled. You are welcome to enrol in another session."),
@@ -71,16 +95,114 @@ def _messages():
     }
 
 
+#: The emails that bring the person's calendar file, with the session's current state.
 ATTACH_CALENDAR = {"confirmed", "promoted", "reminder"}
-OFFER_CANCEL = {"confirmed", "waitlisted", "promoted", "reminder"}
+#: The emails that remove the session from the person's calendar (if it was ever there).
+ATTACH_CANCELLATION = {"cancelled", "session_cancelled"}
+OFFER_CANCEL = {"confirmed", "waitlisted", "promoted", "offered", "reminder", "changed"}
+#: The statuses of people who have the meeting link of an online session.
+SEATED_WITH_LINK = {"confirmed"}
+
+OFFER_SALT = "courses.enrollment.offer"
+#: How long the link to accept a place works (the offer itself lapses much sooner; the page
+#: then says so).
+OFFER_LINK_MAX_AGE = 60 * 60 * 24 * 60
 
 
-def send_enrollment_email(enrollment, kind):
-    """Send the ``kind`` email (see ``_messages``) about this enrolment to its participant."""
+def offer_token(enrollment):
+    return signing.dumps({"offer": enrollment.pk}, salt=OFFER_SALT)
+
+
+def enrollment_from_offer_token(token):
+    """The enrolment id in a link to accept a place, or None when forged or too old."""
+    try:
+        data = signing.loads(token, salt=OFFER_SALT, max_age=OFFER_LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    value = data.get("offer") if isinstance(data, dict) else None
+    return value if isinstance(value, int) else None
+
+
+def offer_url(enrollment):
+    return absolute_url(reverse("courses:accept_offer", args=[offer_token(enrollment)]))
+
+
+def part_text(session, start, end):
+    """One sitting as people read it, in the session's time zone and the active language."""
+    from .timezones import zone_abbreviation
+
+    start, end = session.local(start), session.local(end)
+    return _("%(weekday)s, %(date)s, %(start)s to %(end)s %(zone)s") % {
+        "weekday": date_format(start, "l"),
+        "date": date_format(start, "DATE_FORMAT"),
+        "start": time_format(start),
+        "end": time_format(end),
+        "zone": zone_abbreviation(start),
+    }
+
+
+def place_text(place):
+    """A place from ``courses.session_changes.place_seen`` as people read it."""
+    if place["online"]:
+        return _("Online") + (f" ({place['link']})" if place["link"] else "")
+    text = ", ".join(place[name] for name in ("venue", "address", "city") if place[name])
+    return text or _("to be announced")
+
+
+def change_lines(session, before, after, *, with_link):
+    """``[(label, was, now)]``: what changed between two states of the session, each value a
+    list of lines, for someone who sees the meeting link (``with_link``) or not."""
+    from .session_changes import changes_seen, parts_of, place_seen
+
+    changed = changes_seen(before, after, with_link=with_link)
+    lines = []
+    if "when" in changed:
+        lines.append(
+            (
+                _("When"),
+                [part_text(session, start, end) for start, end in parts_of(before)],
+                [part_text(session, start, end) for start, end in parts_of(after)],
+            )
+        )
+    if "where" in changed:
+        lines.append(
+            (
+                _("Where"),
+                [place_text(place_seen(before, with_link=with_link))],
+                [place_text(place_seen(after, with_link=with_link))],
+            )
+        )
+    return lines
+
+
+def removed_parts(before, after):
+    """The sittings of ``before`` beyond the number ``after`` has: days taken off, whose events
+    a calendar file cancels."""
+    from .session_changes import parts_of
+
+    return parts_of(before)[len(after.get("parts", [])) :]
+
+
+def send_enrollment_email(enrollment, kind, *, before=None, after=None):
+    """Send the ``kind`` email (see ``_messages``) about this enrolment to its participant.
+
+    A ``changed`` email says what changed between ``before`` and ``after`` (what people see of
+    the session, from ``courses.session_changes``).
+    """
     participant = enrollment.participant
     session = enrollment.session
+    seated = enrollment.status in SEATED_WITH_LINK
+    removed = []
     with translation.override(participant.preferred_language or settings.LANGUAGE_CODE):
         subject_template, message = _messages()[kind]
+        changes = []
+        if kind == "changed":
+            if session.status != "scheduled" or enrollment.status == "cancelled":
+                return None  # cancelled since: that email said so
+            changes = change_lines(session, before or {}, after or {}, with_link=seated)
+            if not changes:
+                return None
+            removed = removed_parts(before or {}, after or {})
         context = {
             "participant": participant,
             "session": session,
@@ -88,6 +210,15 @@ def send_enrollment_email(enrollment, kind):
             "enrollment": enrollment,
             "kind": kind,
             "message": message,
+            "changes": changes,
+            "show_link": seated and kind in (ATTACH_CALENDAR | {"changed"}),
+            "reason": session.cancellation_reason if kind == "session_cancelled" else "",
+            "offer_url": offer_url(enrollment) if kind == "offered" else "",
+            "offered_until": (
+                session.format_local(enrollment.offered_until)
+                if kind == "offered" and enrollment.offered_until
+                else ""
+            ),
             "workshop_url": absolute_url(session.workshop.url or "/"),
             "cancel_url": cancel_url(enrollment) if kind in OFFER_CANCEL else "",
             "my_learning_url": absolute_url(reverse("courses:my_learning")),
@@ -95,12 +226,126 @@ def send_enrollment_email(enrollment, kind):
         subject = subject_template % {"workshop": session.workshop.title}
         text = render_to_string("courses/emails/enrollment.txt", context)
         html = render_to_string("courses/emails/enrollment.html", context)
+        calendar = None
+        if kind in ATTACH_CALENDAR or (kind == "changed" and seated):
+            calendar = session_calendar(
+                session, include_meeting_link=True, enrollment=enrollment, removed_parts=removed
+            )
+        elif kind in ATTACH_CANCELLATION and enrollment.confirmed_at is not None:
+            # Only someone who once had a seat has the session in their calendar.
+            calendar = session_calendar(
+                session, enrollment=enrollment, cancel=True, organizer=education_contact_email()
+            )
     email = EmailMultiAlternatives(subject, text, to=[participant.email])
     email.attach_alternative(html, "text/html")
-    if kind in ATTACH_CALENDAR:
-        email.attach("session.ics", session_calendar(session), "text/calendar")
+    if calendar is not None:
+        email.attach(email_attachment(calendar))
     email.send()
     return email
+
+
+# Enrolments asked for on the public form (see courses.confirmation)
+
+
+def _request_messages_for_enrolment():
+    return {
+        "confirm": (
+            _("Confirm your place: %(workshop)s"),
+            _(
+                "Someone, we hope you, asked to enrol this email address in the session below. "
+                "Nothing is booked yet: to take the place, open the link and press “Confirm my "
+                "place”."
+            ),
+        ),
+        "already": (
+            _("About your enrolment: %(workshop)s"),
+            _(
+                "Someone asked to enrol this email address in the session below, but you are "
+                "already enrolled in it or on its waitlist. There is nothing more to do; My "
+                "learning shows where you stand."
+            ),
+        ),
+        "not_eligible": (
+            _("About your enrolment: %(workshop)s"),
+            _(
+                "Someone asked to enrol this email address in the session below. It is only for "
+                "members of %(local)s, and the union’s records do not show you as a member of "
+                "that local, so it cannot be booked from the form. If you belong to it, ask the "
+                "education team to confirm your membership, then enrol again."
+            ),
+        ),
+        "prerequisite": (
+            _("About your enrolment: %(workshop)s"),
+            _(
+                "Someone asked to enrol this email address in the session below. This workshop "
+                "builds on another one, and our records do not show that you have completed it "
+                "yet. Please take it first:"
+            ),
+        ),
+    }
+
+
+def send_enrollment_request_email(kind, *, pending=None, session=None, email=None, language=None):
+    """Email an address about a request to enrol it: ``confirm`` (with the link to confirm the
+    place, for a ``pending`` enrolment) or what stands in the way (``already``,
+    ``not_eligible``, ``prerequisite``, for ``session`` and ``email``).
+
+    Nothing typed on the form goes into it: a known address is greeted by the name on its
+    record, an unknown one by no name.
+    """
+    from .confirmation import confirm_token, confirmation_max_age
+    from .enrollment import missing_prerequisites
+    from .models import Participant
+
+    if pending is not None:
+        session, email, language = pending.session, pending.email, pending.preferred_language
+    participant = Participant.objects.filter(email__iexact=email).first()
+    if participant is not None:
+        language = participant.preferred_language
+    workshop = session.workshop
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject_template, message = _request_messages_for_enrolment()[kind]
+        if kind == "not_eligible":
+            message = message % {"local": session.restricted_to_local}
+        prerequisites = []
+        if kind == "prerequisite":
+            prerequisites = (
+                missing_prerequisites(participant, workshop)
+                if participant is not None
+                else list(workshop.prerequisites.all())
+            )
+        context = {
+            "participant": participant,
+            "language": translation.get_language(),
+            "session": session,
+            "workshop": workshop,
+            "kind": kind,
+            "message": message,
+            "prerequisites": [
+                (prerequisite.title, absolute_url(prerequisite.url or "/"))
+                for prerequisite in prerequisites
+            ],
+            "confirm_url": (
+                absolute_url(reverse("courses:confirm_enrolment", args=[confirm_token(pending)]))
+                if pending is not None
+                else ""
+            ),
+            "max_age_hours": max(1, round(confirmation_max_age() / 3600)),
+            "workshop_url": absolute_url(workshop.url or "/"),
+            "my_learning_url": absolute_url(reverse("courses:my_learning")),
+            "contact_email": education_contact_email(),
+        }
+        subject = subject_template % {"workshop": workshop.title}
+        text = render_to_string("courses/emails/enrolment_request.txt", context)
+        html = render_to_string("courses/emails/enrolment_request.html", context)
+    # A known address gets it at the address on record.
+    recipient = participant.email if participant is not None else email
+    message = EmailMultiAlternatives(
+        subject, text, to=[recipient], reply_to=[context["contact_email"]]
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return message
 
 
 # Requests from locals for tailored sessions

@@ -34,8 +34,10 @@ from wagtail.permissions import policy_registry
 
 import django_filters
 
+from .admin_filters import DateFromToRangeFilter, ModelChoiceFilter
 from .charts import Series, bar_chart, grouped_bar_chart
 from .choices import AttendanceStatus, EnrollmentStatus, Language, RequestStatus, SessionStatus
+from .exports import FormulaSafeExportMixin
 from .models import (
     Division,
     Enrollment,
@@ -57,11 +59,6 @@ def percentage(part, whole):
     return round(100 * (part or 0) / whole, 1)
 
 
-def local_date(value):
-    """The date of an aware datetime in the site's time zone."""
-    return timezone.localtime(value).date() if value else None
-
-
 class PercentColumn(Column):
     """A percentage, or a dash when there is nothing to divide by."""
 
@@ -80,19 +77,15 @@ class ReportFilterSet(WagtailFilterSet):
     """The filters every report offers. The views read the cleaned values and apply them inside
     their aggregates (see :meth:`EducationReportView.conditions`), not as plain filters."""
 
-    period = django_filters.DateFromToRangeFilter(
-        label=_("Period"), widget=DateRangePickerWidget, method="keep"
-    )
-    program = django_filters.ModelChoiceFilter(
-        label=_("Program"), queryset=Program.objects.all(), method="keep"
-    )
-    workshop = django_filters.ModelChoiceFilter(
+    period = DateFromToRangeFilter(label=_("Period"), widget=DateRangePickerWidget, method="keep")
+    program = ModelChoiceFilter(label=_("Program"), queryset=Program.objects.all(), method="keep")
+    workshop = ModelChoiceFilter(
         label=_("Workshop"), queryset=WorkshopPage.objects.order_by("title"), method="keep"
     )
     language = django_filters.ChoiceFilter(
         label=_("Language"), choices=Language.choices, empty_label=_("All"), method="keep"
     )
-    division = django_filters.ModelChoiceFilter(
+    division = ModelChoiceFilter(
         label=_("Division"), queryset=Division.objects.all(), method="keep"
     )
 
@@ -168,12 +161,13 @@ def count_subquery(queryset, outer_field, aggregate=None):
     return Coalesce(Subquery(inner, output_field=IntegerField()), Value(0))
 
 
-class EducationReportView(ReportView):
+class EducationReportView(FormulaSafeExportMixin, ReportView):
     """A report over sessions, for the people who may view sessions.
 
     Subclasses build their rows in :meth:`get_rows` from :attr:`conditions` (the filters); the
     filters are not applied again afterwards. :meth:`decorate_row` adds what is computed from a
     row's own figures (rates). :meth:`get_charts` returns the charts shown above the table.
+    Downloads write names that look like formulas as text (see ``courses.exports``).
     """
 
     results_template_name = "courses/reports/report_results.html"
@@ -251,6 +245,7 @@ class SessionReportView(EducationReportView):
         "status",
         "capacity",
         "confirmed",
+        "offered",
         "waitlisted",
         "cancelled",
         "attended",
@@ -265,6 +260,7 @@ class SessionReportView(EducationReportView):
         "status": _("Status"),
         "capacity": _("Capacity"),
         "confirmed": _("Confirmed"),
+        "offered": _("Offered a place"),
         "waitlisted": _("Waitlisted"),
         "cancelled": _("Cancelled"),
         "attended": _("Attended"),
@@ -282,6 +278,7 @@ class SessionReportView(EducationReportView):
             Column("status", label=_("Status")),
             Column("capacity", label=_("Capacity"), sort_key="capacity"),
             Column("confirmed", label=_("Confirmed"), sort_key="confirmed"),
+            Column("offered", label=_("Offered a place"), sort_key="offered"),
             Column("waitlisted", label=_("Waitlisted"), sort_key="waitlisted"),
             Column("cancelled", label=_("Cancelled"), sort_key="cancelled"),
             Column("attended", label=_("Attended"), sort_key="attended"),
@@ -300,6 +297,7 @@ class SessionReportView(EducationReportView):
 
         return {
             "confirmed": count(status=EnrollmentStatus.CONFIRMED),
+            "offered": count(status=EnrollmentStatus.OFFERED),
             "waitlisted": count(status=EnrollmentStatus.WAITLISTED),
             "cancelled": count(status=EnrollmentStatus.CANCELLED),
             "attended": count(status=EnrollmentStatus.CONFIRMED, attendance__status__in=ATTENDED),
@@ -318,10 +316,11 @@ class SessionReportView(EducationReportView):
         )
 
     def decorate_row(self, session):
-        session.starts_on = local_date(session.starts_at)
+        session.starts_on = session.first_day()
         session.language = session.get_language_display()
         session.status_label = session.get_status_display()
-        session.fill_rate = percentage(session.confirmed, session.capacity)
+        # A seat kept for someone offered it is taken.
+        session.fill_rate = percentage(session.confirmed + session.offered, session.capacity)
         session.completion_rate = (
             percentage(session.completed, session.confirmed)
             if session.status == SessionStatus.DELIVERED
@@ -594,6 +593,7 @@ class DemandReportView(EducationReportView):
         "sessions_with_waitlist",
         "capacity",
         "confirmed",
+        "offered",
         "waitlisted",
         "fill_rate",
         "requests",
@@ -606,6 +606,7 @@ class DemandReportView(EducationReportView):
         "sessions_with_waitlist": _("Sessions with a waitlist"),
         "capacity": _("Seats"),
         "confirmed": _("Confirmed"),
+        "offered": _("Offered a place"),
         "waitlisted": _("Waitlisted"),
         "fill_rate": _("Fill rate (%)"),
         "requests": _("Requests"),
@@ -625,6 +626,7 @@ class DemandReportView(EducationReportView):
             ),
             Column("capacity", label=_("Seats"), sort_key="capacity"),
             Column("confirmed", label=_("Confirmed"), sort_key="confirmed"),
+            Column("offered", label=_("Offered a place"), sort_key="offered"),
             Column("waitlisted", label=_("Waitlisted"), sort_key="waitlisted"),
             PercentColumn("fill_rate", label=_("Fill rate")),
             Column("requests", label=_("Requests"), sort_key="requests"),
@@ -666,6 +668,9 @@ class DemandReportView(EducationReportView):
                 confirmed=count_subquery(
                     enrolments.filter(status=EnrollmentStatus.CONFIRMED), "session__workshop"
                 ),
+                offered=count_subquery(
+                    enrolments.filter(status=EnrollmentStatus.OFFERED), "session__workshop"
+                ),
                 waitlisted=count_subquery(
                     enrolments.filter(status=EnrollmentStatus.WAITLISTED), "session__workshop"
                 ),
@@ -681,7 +686,7 @@ class DemandReportView(EducationReportView):
         )
 
     def decorate_row(self, workshop):
-        workshop.fill_rate = percentage(workshop.confirmed, workshop.capacity)
+        workshop.fill_rate = percentage(workshop.confirmed + workshop.offered, workshop.capacity)
         return workshop
 
     def get_charts(self):
@@ -704,7 +709,7 @@ def fill_rate_and_waitlist_chart(workshops, chart_id="fill-rate-and-waitlist"):
         [
             Series(
                 _("Fill rate"),
-                [percentage(w.confirmed, w.capacity) for w in workshops],
+                [percentage(w.confirmed + w.offered, w.capacity) for w in workshops],
                 suffix=" %",
                 maximum=100,
             ),

@@ -9,6 +9,7 @@ need the "change" permission on requests; creating a session needs "add" on sess
 
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,12 +28,25 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import Button
-from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView
 
 import django_filters
 
+from .admin_filters import DateFromToRangeFilter, ModelChoiceFilter
+from .admin_forms import (
+    EditConflict,
+    VersionCheckedFormMixin,
+    VersionCheckedModelFormMixin,
+)
+from .admin_permissions import (
+    PolicyChooserViewSet,
+    SessionRequestPermissionPolicy,  # noqa: F401 (its former home)
+    visible_to,
+)
+from .admin_views import VersionCheckedEditMixin
+from .admin_viewsets import SnippetViewSet
 from .choices import RequestStatus
+from .exports import FormulaSafeExportMixin
 from .models import Division, Local, SessionRequest, WorkshopPage
 from .request_forms import (
     AssignFacilitatorForm,
@@ -41,7 +55,10 @@ from .request_forms import (
     SessionRequestAdminForm,
 )
 from .requests import (
+    ASSIGN_ACTION,
+    CREATE_SESSION_ACTION,
     REQUEST_FIELDS,
+    STATUS_ACTION,
     RequestError,
     assign_facilitator,
     change_status,
@@ -68,16 +85,6 @@ def days_waiting(session_request, now=None):
     return (now - session_request.created_at).days
 
 
-class SessionRequestPermissionPolicy(ModelPermissionPolicy):
-    """Requests are never deleted: a request that will not go ahead is declined, and its record
-    stays, with the reason the local was given."""
-
-    def user_has_permission(self, user, action):
-        if action == "delete":
-            return False
-        return super().user_has_permission(user, action)
-
-
 def can_create_session(user, session_request):
     return (
         session_request.is_open
@@ -90,17 +97,15 @@ class SessionRequestFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=RequestStatus.choices, empty_label=_("All")
     )
-    workshop = django_filters.ModelChoiceFilter(
+    workshop = ModelChoiceFilter(
         label=_("Workshop"),
         queryset=WorkshopPage.objects.filter(offered_on_request=True).order_by("title"),
     )
-    division = django_filters.ModelChoiceFilter(
+    division = ModelChoiceFilter(
         label=_("Division"), field_name="local__division", queryset=Division.objects.all()
     )
-    local = django_filters.ModelChoiceFilter(label=_("Local"), queryset=Local.objects.all())
-    created_at = django_filters.DateFromToRangeFilter(
-        label=_("Received"), widget=DateRangePickerWidget
-    )
+    local = ModelChoiceFilter(label=_("Local"), queryset=Local.objects.all())
+    created_at = DateFromToRangeFilter(label=_("Received"), widget=DateRangePickerWidget)
 
     class Meta:
         model = SessionRequest
@@ -203,27 +208,44 @@ def export_local_datetime(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-#: What a spreadsheet program reads as the start of a formula in a CSV cell.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: What a request's own pages show of it besides its details: its place in the workflow.
+REQUEST_STANDING_FIELDS = ("status", "decline_reason", "assigned_facilitator", "session")
+#: The actions in a request's history that save it.
+REQUEST_SAVING_ACTIONS = ("wagtail.edit", STATUS_ACTION, ASSIGN_ACTION, CREATE_SESSION_ACTION)
 
 
-def neutralise_formula(value):
-    """Text typed by the public goes into CSV as text: a leading apostrophe keeps a spreadsheet
-    from running ``=HYPERLINK(...)`` or the like when staff open the file."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+class SessionRequestEditForm(VersionCheckedModelFormMixin, SessionRequestAdminForm):
+    """A request's details, saved only over the version they were opened on."""
+
+    watched_model_fields = REQUEST_STANDING_FIELDS
+    saving_log_actions = REQUEST_SAVING_ACTIONS
 
 
-class SessionRequestIndexView(RequestActionsMixin, IndexView):
-    def write_csv_row(self, writer, row_dict):
-        return writer.writerow(
-            {
-                field: neutralise_formula(self.preprocess_field_value(field, value, "csv"))
-                for field, value in row_dict.items()
-            }
-        )
+class RequestActionFormMixin(VersionCheckedFormMixin):
+    """An action on a request (changing its status, assigning its facilitator), taken only on
+    the request as it stood when its page was opened."""
 
+    watched_model_fields = REQUEST_STANDING_FIELDS
+    saving_log_actions = REQUEST_SAVING_ACTIONS
+
+    def __init__(self, *args, session_request, **kwargs):
+        self.session_request = session_request
+        super().__init__(*args, session_request=session_request, **kwargs)
+
+    @property
+    def versioned_record(self):
+        return self.session_request
+
+
+class ChangeStatusActionForm(RequestActionFormMixin, ChangeStatusForm):
+    pass
+
+
+class AssignFacilitatorActionForm(RequestActionFormMixin, AssignFacilitatorForm):
+    pass
+
+
+class SessionRequestIndexView(FormulaSafeExportMixin, RequestActionsMixin, IndexView):
     custom_field_preprocess = {
         "assigned_facilitator": {"csv": export_person, "xlsx": export_person},
         "created_at": {"csv": export_local_datetime, "xlsx": export_local_datetime},
@@ -253,7 +275,7 @@ class SessionRequestCreateView(CreateView):
         return session_request
 
 
-class SessionRequestEditView(RequestActionsMixin, EditView):
+class SessionRequestEditView(RequestActionsMixin, VersionCheckedEditMixin, EditView):
     @cached_property
     def header_more_buttons(self):
         return list(super().header_more_buttons) + self.request_action_buttons(self.object, Button)
@@ -312,10 +334,26 @@ class RequestObjectView(
         form = self.get_form(request.POST)
         if form.is_valid():
             try:
-                return self.form_valid(form)
+                with transaction.atomic():
+                    self.check_version(form)
+                    return self.form_valid(form)
+            except EditConflict as conflict:
+                # The page again, on the request as it stands now, with what was chosen.
+                self.object = self.get_object()
+                form = self.get_form(request.POST)
+                form.report_conflict(conflict)
             except RequestError as refusal:
                 form.add_error(None, refusal.message)
         return self.render_to_response(self.get_context_data(form=form))
+
+    def check_version(self, form):
+        """Lock the request; raise ``EditConflict`` if it changed since the page was opened."""
+        if not isinstance(form, VersionCheckedFormMixin):
+            return
+        current = SessionRequest.objects.select_for_update().get(pk=self.object.pk)
+        conflict = form.conflict_with(current)
+        if conflict is not None:
+            raise conflict
 
     def form_valid(self, form):
         raise NotImplementedError
@@ -326,7 +364,7 @@ class ChangeStatusView(RequestObjectView):
 
     page_title = _("Change status")
     template_name = "courses/requests/admin/change_status.html"
-    form_class = ChangeStatusForm
+    form_class = ChangeStatusActionForm
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
@@ -361,7 +399,7 @@ class AssignFacilitatorView(RequestObjectView):
 
     page_title = _("Assign a facilitator")
     template_name = "courses/requests/admin/assign_facilitator.html"
-    form_class = AssignFacilitatorForm
+    form_class = AssignFacilitatorActionForm
 
     def form_valid(self, form):
         facilitator = form.cleaned_data["facilitator"]
@@ -456,6 +494,7 @@ class SessionRequestViewSet(SnippetViewSet):
     ]
     ordering = ["-created_at"]
     copy_view_enabled = False
+    chooser_viewset_class = PolicyChooserViewSet
     list_export = [
         "reference",
         "get_status_display",
@@ -516,7 +555,7 @@ class SessionRequestViewSet(SnippetViewSet):
             ),
             FieldPanel("staff_notes"),
         ],
-        base_form_class=SessionRequestAdminForm,
+        base_form_class=SessionRequestEditForm,
     )
 
     @cached_property
@@ -557,8 +596,11 @@ class SessionRequestViewSet(SnippetViewSet):
         ]
 
     def get_queryset(self, request):
-        return SessionRequest.objects.select_related(
-            "local__division", "workshop", "assigned_facilitator", "session"
+        return visible_to(
+            request.user,
+            SessionRequest.objects.select_related(
+                "local__division", "workshop", "assigned_facilitator", "session"
+            ),
         )
 
     @property

@@ -4,7 +4,9 @@ import datetime
 import re
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import get_language
@@ -13,11 +15,25 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 
+from .admin_forms import (
+    KeyCheckedModelChoiceField,
+    KeyCheckedModelMultipleChoiceField,
+    OfferedChoicesMixin,
+    zone_choice_field,
+)
 from .choices import DeliveryFormat, Language, RequestStatus
-from .forms import find_local
+from .forms import HoneypotMixin, MemberEmailField, find_local
 from .models import WorkshopPage
 from .models.requests import MAX_PARTICIPANTS, MIN_PARTICIPANTS
-from .requests import certified_facilitators, next_statuses, person_name
+from .requests import next_statuses
+from .scheduling import (
+    facilitator_clashes,
+    language_name,
+    qualification_refusals,
+    qualified_facilitators,
+)
+from .timezones import make_aware_in, suggested_zone_name, zone_named
+from .validators import check_within_calendar, readable_keys
 
 #: How far ahead a local may ask for a date.
 LATEST_DATE = datetime.timedelta(days=2 * 365)
@@ -84,8 +100,17 @@ class WorkshopChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.title
 
+    def to_python(self, value):
+        # A number too big for the database's integers is no workshop either.
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
 
-class SessionRequestForm(forms.Form):
+
+class SessionRequestForm(HoneypotMixin, forms.Form):
     """What a local tells the education team when it asks for a tailored session."""
 
     DATE_FIELDS = ("date_1", "date_2", "date_3")
@@ -116,7 +141,7 @@ class SessionRequestForm(forms.Form):
         error_messages={"required": _("Please enter your role in the local.")},
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
-    email = forms.EmailField(
+    email = MemberEmailField(
         label=_("Email"),
         help_text=_("We send the acknowledgement and every update to this address."),
         error_messages={
@@ -296,6 +321,7 @@ class SessionRequestForm(forms.Form):
         """The cleaned data as ``courses.requests.submit_request`` takes it."""
         data = dict(self.cleaned_data)
         data.pop("local_not_listed", None)
+        data.pop("website", None)
         return data
 
 
@@ -358,14 +384,41 @@ class ChangeStatusForm(forms.Form):
         return cleaned_data
 
 
-class FacilitatorChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return person_name(obj)
+class FacilitatorChoiceField(OfferedChoicesMixin, KeyCheckedModelChoiceField):
+    pass
 
 
-class FacilitatorsChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return person_name(obj)
+class FacilitatorsChoiceField(OfferedChoicesMixin, KeyCheckedModelMultipleChoiceField):
+    pass
+
+
+def offer_facilitators(form, name, session_request, language, keep=(), ticked=()):
+    """Let ``form``'s field ``name`` accept the facilitators certified for the request's
+    workshop (and ``keep``, the keys of those already assigned), and show those of them who
+    facilitate in ``language`` (with those kept or ``ticked``): choosing one who does not is
+    refused at the field, saying why (see ``courses.scheduling``)."""
+    workshop = session_request.workshop
+    field = form.fields[name]
+    keep = [key for key in keep if key]
+    certified = qualified_facilitators(workshop).order_by().values("pk")
+    field.queryset = (
+        get_user_model()
+        .objects.filter(Q(pk__in=certified) | Q(pk__in=keep), is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )
+    speaking = qualified_facilitators(workshop, language).order_by().values("pk")
+    field.offer(field.queryset.filter(Q(pk__in=speaking) | Q(pk__in=[*keep, *ticked])))
+    field.help_text = _(
+        "Facilitators certified to deliver %(workshop)s who facilitate in %(language)s."
+    ) % {"workshop": workshop.title, "language": language_name(language)}
+
+
+def ticked_keys(form, name):
+    """The keys of the people ticked in ``form``'s field ``name`` as sent (those that can name
+    someone)."""
+    if not form.is_bound or not hasattr(form.data, "getlist"):
+        return []
+    return readable_keys(get_user_model(), form.data.getlist(form.add_prefix(name)))
 
 
 class AssignFacilitatorForm(forms.Form):
@@ -380,12 +433,34 @@ class AssignFacilitatorForm(forms.Form):
     def __init__(self, *args, session_request, **kwargs):
         kwargs.setdefault("initial", {"facilitator": session_request.assigned_facilitator_id})
         super().__init__(*args, **kwargs)
-        self.fields["facilitator"].queryset = certified_facilitators(session_request.workshop)
+        self.session_request = session_request
+        offer_facilitators(
+            self,
+            "facilitator",
+            session_request,
+            session_request.language,
+            keep=[session_request.assigned_facilitator_id],
+        )
+
+    def clean_facilitator(self):
+        facilitator = self.cleaned_data.get("facilitator")
+        if facilitator is not None:
+            refusals = qualification_refusals(
+                [facilitator], self.session_request.workshop, self.session_request.language
+            )
+            if refusals:
+                raise ValidationError(list(refusals.values()))
+        return facilitator
 
 
 class CreateSessionForm(forms.Form):
-    """The session a request becomes, prefilled from the request."""
+    """The session a request becomes, prefilled from the request.
 
+    Its date and times are typed in the session's time zone, suggested from the division of the
+    request's local.
+    """
+
+    time_zone = zone_choice_field(_("Time zone"))
     date = forms.DateField(label=_("Date"), widget=AdminDateInput)
     starts = forms.TimeField(label=_("Starts"), widget=AdminTimeInput)
     ends = forms.TimeField(label=_("Ends"), widget=AdminTimeInput)
@@ -413,7 +488,15 @@ class CreateSessionForm(forms.Form):
         kwargs.setdefault("initial", self.initial_from(session_request))
         super().__init__(*args, **kwargs)
         self.session_request = session_request
-        self.fields["facilitators"].queryset = certified_facilitators(session_request.workshop)
+        language = self.data.get(self.add_prefix("language")) if self.is_bound else None
+        offer_facilitators(
+            self,
+            "facilitators",
+            session_request,
+            language if language in Language.values else session_request.language,
+            keep=[session_request.assigned_facilitator_id],
+            ticked=ticked_keys(self, "facilitators"),
+        )
         self.fields["enrol_contact"].label = _("Also enrol %(name)s (%(email)s)") % {
             "name": session_request.contact_name,
             "email": session_request.email,
@@ -427,6 +510,7 @@ class CreateSessionForm(forms.Form):
         hours = session_request.workshop.duration_hours
         end = datetime.datetime.combine(today, DEFAULT_START) + datetime.timedelta(hours=hours)
         initial = {
+            "time_zone": suggested_zone_name(session_request.local),
             "date": dates[0] if dates else None,
             "starts": DEFAULT_START,
             "ends": end.time() if end.date() == today else datetime.time(23, 59),
@@ -443,15 +527,24 @@ class CreateSessionForm(forms.Form):
             initial["city"] = session_request.local.city if session_request.local_id else ""
         return initial
 
+    def clean_date(self):
+        return check_within_calendar(self.cleaned_data["date"])
+
     def clean(self):
         cleaned_data = super().clean()
+        zone = zone_named(self.clean_zone_name(cleaned_data))
         day, starts, ends = (cleaned_data.get(name) for name in ("date", "starts", "ends"))
         if day and starts and ends:
-            cleaned_data["starts_at"] = timezone.make_aware(datetime.datetime.combine(day, starts))
-            cleaned_data["ends_at"] = timezone.make_aware(datetime.datetime.combine(day, ends))
+            for name, clock in (("starts", starts), ("ends", ends)):
+                try:
+                    cleaned_data[f"{name}_at"] = make_aware_in(
+                        datetime.datetime.combine(day, clock), zone
+                    )
+                except ValidationError as error:
+                    self.add_error(name, error)
             if ends <= starts:
                 self.add_error("ends", _("The session must end after it starts."))
-            elif cleaned_data["starts_at"] <= timezone.now():
+            elif "starts_at" in cleaned_data and cleaned_data["starts_at"] <= timezone.now():
                 self.add_error("date", _("Choose a date and time in the future."))
         if not cleaned_data.get("online_url") and not (
             cleaned_data.get("venue") or cleaned_data.get("city")
@@ -460,12 +553,49 @@ class CreateSessionForm(forms.Form):
                 "venue",
                 _("Say where the session happens: a venue or city, or an online meeting link."),
             )
+        self.check_facilitators(cleaned_data)
         return cleaned_data
+
+    def check_facilitators(self, cleaned_data):
+        """The facilitators must be certified for the workshop, facilitate in the session's
+        language, and be free at its time (no other session, cancelled ones aside)."""
+        facilitators = cleaned_data.get("facilitators")
+        if not facilitators:
+            return
+        language = None if self.has_error("language") else cleaned_data.get("language")
+        refusals = qualification_refusals(facilitators, self.session_request.workshop, language)
+        for message in refusals.values():
+            self.add_error("facilitators", message)
+        span = (cleaned_data.get("starts_at"), cleaned_data.get("ends_at"))
+        if not refusals and not self.has_error("date") and not self.has_error("ends"):
+            for clash in facilitator_clashes(facilitators, [span]):
+                self.add_error("facilitators", clash.message)
+
+    def clean_zone_name(self, cleaned_data):
+        """The zone chosen; left on "Suggested", that of the local's division (an online
+        session must choose)."""
+        name = cleaned_data.get("time_zone") or ""
+        if name or self.has_error("time_zone"):
+            return name
+        if cleaned_data.get("online_url"):
+            self.add_error(
+                "time_zone",
+                ValidationError(
+                    _(
+                        "Choose the time zone of this online session: where most of the people "
+                        "taking part are."
+                    ),
+                    code="required",
+                ),
+            )
+        cleaned_data["time_zone"] = suggested_zone_name(self.session_request.local)
+        return cleaned_data["time_zone"]
 
     def session_options(self):
         """The cleaned data as ``courses.requests.create_session_from_request`` takes it."""
         data = self.cleaned_data
         return {
+            "time_zone": data["time_zone"],
             "starts_at": data["starts_at"],
             "ends_at": data["ends_at"],
             "language": data["language"],

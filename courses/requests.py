@@ -18,8 +18,6 @@ asked is emailed once the transaction has committed.
 from dataclasses import dataclass
 from functools import partial
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import FieldError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,8 +29,9 @@ from .choices import EnrollmentSource, Language, RequestStatus, SessionStatus
 from .enrollment import EnrollmentError, enrol_person
 from .exceptions import Refusal
 from .models import Session, SessionPart, SessionRequest
-from .roles import FACILITATORS_GROUP
+from .scheduling import facilitator_clashes, qualification_refusals
 from .tasks import send_request_email, send_request_staff_email
+from .timezones import suggested_zone_name
 
 SUBMIT_ACTION = "courses.request.submit"
 STATUS_ACTION = "courses.request.status"
@@ -105,6 +104,10 @@ class NotCertified(RequestError):
 
 class InvalidSession(RequestError):
     code = "invalid_session"
+
+
+class FacilitatorBusy(RequestError):
+    code = "facilitator_busy"
 
 
 @dataclass(frozen=True)
@@ -294,26 +297,6 @@ def status_history(session_request):
 # Facilitators
 
 
-def is_certified(user, workshop):
-    """Whether ``user`` is certified to deliver ``workshop``.
-
-    Certification belongs to the app that keeps facilitator profiles (``facilitators``): a user
-    is certified when their ``facilitator_profile`` says so through ``is_certified_for``.
-    """
-    profile = getattr(user, "facilitator_profile", None)
-    return bool(profile is not None and profile.is_certified_for(workshop))
-
-
-def certified_facilitators(workshop):
-    """Active members of the Facilitators group certified to deliver ``workshop``."""
-    users = get_user_model().objects.filter(is_active=True, groups__name=FACILITATORS_GROUP)
-    try:
-        users = users.filter(facilitator_profile__certified_workshops=workshop)
-    except FieldError:  # no app keeps facilitator profiles: nobody is certified
-        return users.none()
-    return users.distinct().order_by("last_name", "first_name", "username")
-
-
 def person_name(user):
     return user.get_full_name() or user.get_username()
 
@@ -322,13 +305,19 @@ def assign_facilitator(request_id, facilitator, *, user, now=None):
     """Give the request a facilitator certified for its workshop (``None`` to take them off)."""
     with transaction.atomic():
         session_request = _locked_request(request_id)
-        if facilitator is not None and not (
-            facilitator.is_active and is_certified(facilitator, session_request.workshop)
-        ):
-            raise NotCertified(
-                _("%(person)s is not certified to deliver %(workshop)s.")
-                % {"person": person_name(facilitator), "workshop": session_request.workshop.title}
+        if facilitator is not None:
+            refusals = qualification_refusals(
+                [facilitator], session_request.workshop, session_request.language
             )
+            if refusals or not facilitator.is_active:
+                raise NotCertified(
+                    refusals.get(facilitator)
+                    or _("%(person)s is not certified to deliver %(workshop)s.")
+                    % {
+                        "person": person_name(facilitator),
+                        "workshop": session_request.workshop.title,
+                    }
+                )
         if session_request.assigned_facilitator_id == getattr(facilitator, "pk", None):
             return session_request
         session_request.assigned_facilitator = facilitator
@@ -352,6 +341,7 @@ def create_session_from_request(
     starts_at,
     ends_at,
     user,
+    time_zone=None,
     language=None,
     venue="",
     address="",
@@ -366,8 +356,9 @@ def create_session_from_request(
     """Make the session the request asked for, restricted to its local, and schedule the request.
 
     The session is of the request's workshop, from ``starts_at`` to ``ends_at`` in one sitting;
-    language and capacity default to the request's. Facilitators must be certified for the
-    workshop. With ``enrol_contact``, the person who asked is enrolled too (source "request");
+    its time zone defaults to that of the local's division, language and capacity to the
+    request's. Facilitators must be certified for the workshop. With ``enrol_contact``, the
+    person who asked is enrolled too (source "request");
     if a rule refuses that, the session is still made and the result says why.
     ``notify=False`` emails nobody; ``now`` is when the session is made.
     """
@@ -400,15 +391,18 @@ def create_session_from_request(
         if capacity < 1:
             raise InvalidSession(_("The session needs at least one place."))
         workshop = session_request.workshop
-        for facilitator in facilitators:
-            if not is_certified(facilitator, workshop):
-                raise NotCertified(
-                    _("%(person)s is not certified to deliver %(workshop)s.")
-                    % {"person": person_name(facilitator), "workshop": workshop.title}
-                )
+        # Certified, in the session's language, and free then (see ``courses.scheduling``).
+        session_language = language or session_request.language or Language.ENGLISH
+        refusals = qualification_refusals(facilitators, workshop, session_language)
+        if refusals:
+            raise NotCertified(" ".join(refusals.values()))
+        clashes = facilitator_clashes(facilitators, [(starts_at, ends_at)])
+        if clashes:
+            raise FacilitatorBusy(" ".join(clash.message for clash in clashes))
 
         session = Session(
             workshop=workshop,
+            time_zone=time_zone or suggested_zone_name(session_request.local),
             language=language or session_request.language or Language.ENGLISH,
             venue=venue,
             address=address,

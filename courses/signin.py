@@ -154,7 +154,9 @@ def send_sign_in_email(email, next_url=""):
         subject = _("Sign in to My learning")
         text = render_to_string("courses/emails/sign_in.txt", context)
         html = render_to_string("courses/emails/sign_in.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[email.strip()])
+    # To the address on record, never the one typed: only its owner may get the link.
+    address = participant.email if participant is not None else user.email
+    message = EmailMultiAlternatives(subject, text, to=[address])
     message.attach_alternative(html, "text/html")
     message.send()
     return True

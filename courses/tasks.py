@@ -6,16 +6,38 @@ from wagtail.models import Site
 from django_tasks import task
 
 from . import emails, signin
-from .models import Enrollment, SessionRequest
+from .models import Enrollment, PendingEnrollment, Session, SessionRequest
 
 
 @task()
-def send_enrollment_email(enrollment_id, kind):
-    """Email a participant about their enrolment; see ``courses.emails``."""
+def send_enrollment_email(enrollment_id, kind, before=None, after=None):
+    """Email a participant about their enrolment; see ``courses.emails``. ``before`` and
+    ``after`` are what people saw of the session before and after a change (``changed``)."""
     enrollment = Enrollment.objects.select_related("participant", "session__workshop").get(
         pk=enrollment_id
     )
-    emails.send_enrollment_email(enrollment, kind)
+    emails.send_enrollment_email(enrollment, kind, before=before, after=after)
+
+
+@task()
+def send_enrollment_request_email(
+    kind, pending_id=None, session_id=None, email=None, language=None
+):
+    """Email an address that was typed on the enrolment form; see ``courses.confirmation``.
+
+    A request confirmed or expired before this runs needs no email any more.
+    """
+    if pending_id is not None:
+        pending = (
+            PendingEnrollment.objects.select_related("session__workshop")
+            .filter(pk=pending_id)
+            .first()
+        )
+        if pending is not None:
+            emails.send_enrollment_request_email(kind, pending=pending)
+        return
+    session = Session.objects.select_related("workshop", "restricted_to_local").get(pk=session_id)
+    emails.send_enrollment_request_email(kind, session=session, email=email, language=language)
 
 
 @task()

@@ -1,20 +1,32 @@
 """Admin registration for curricula, the union's structure, sessions and enrolments."""
 
+from django.db.models import ForeignKey
+from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.log_actions import LogFormatter
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from . import reports
-from .admin_forms import SessionAdminForm
+from .admin_forms import KeyCheckedModelChoiceField, SessionAdminForm
+from .admin_permissions import (
+    EnrollmentPermissionPolicy,
+    ParticipantPermissionPolicy,
+    PolicyChooserViewSet,
+    PolicyDeleteBulkAction,
+    SessionPermissionPolicy,
+    SessionRequestPermissionPolicy,
+    visible_to,
+)
 from .admin_views import (
     BulkEnrolView,
     CancelEnrollmentView,
@@ -22,12 +34,18 @@ from .admin_views import (
     EnrollmentFilterSet,
     LinkColumn,
     LocalDateTimeColumn,
+    OfferPlaceView,
     ReopenSessionView,
+    SessionDeleteView,
     SessionEditView,
     SessionFilterSet,
     SessionIndexView,
     SessionPeopleView,
+    refuse_bulk_publishing_unready_pages,
+    seats_label,
 )
+from .admin_viewsets import KeyCheckedDeleteBulkAction, SnippetViewSet
+from .admin_widgets import PageChooser
 from .choices import AttendanceStatus, EnrollmentStatus, RequestStatus
 from .dashboard import dashboard_panels
 from .models import (
@@ -39,30 +57,42 @@ from .models import (
     Sector,
     Session,
     SessionRequest,
+    WorkshopPage,
 )
-from .request_admin_views import (
-    NewRequestsPanel,
-    SessionRequestPermissionPolicy,
-    SessionRequestViewSet,
-)
+from .request_admin_views import NewRequestsPanel, SessionRequestViewSet
 
-
-class EnrollmentPermissionPolicy(ModelPermissionPolicy):
-    """Enrolments are made and cancelled only through the enrolment rules.
-
-    Nobody, not even a superuser, adds an enrolment through the generic form (it would skip
-    the seat count, the waitlist and the emails) or deletes one (cancelling is a status, kept
-    for the record). Staff enrol from a session's "People" page instead.
-    """
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-
+# Who sees whom: see ``admin_permissions``. Programs, workshops and the union's structure
+# (divisions, sectors, locals) name nobody: Wagtail's model permission policy serves them.
+register_permission_policy(Participant, ParticipantPermissionPolicy(Participant))
 register_permission_policy(Enrollment, EnrollmentPermissionPolicy(Enrollment))
+register_permission_policy(Session, SessionPermissionPolicy(Session))
 register_permission_policy(SessionRequest, SessionRequestPermissionPolicy(SessionRequest))
+
+
+class PrivateDeleteBulkAction(PolicyDeleteBulkAction):
+    models = [Participant, Enrollment, Session, SessionRequest]
+
+
+class StructureDeleteBulkAction(KeyCheckedDeleteBulkAction):
+    models = [Program, Local, Division, Sector]
+
+
+hooks.register("register_bulk_action", PrivateDeleteBulkAction, order=1)
+hooks.register("register_bulk_action", StructureDeleteBulkAction, order=1)
+# Bulk publishing skips the editor's checks: a draft that would fail them is named, not a 500.
+hooks.register("before_bulk_action", refuse_bulk_publishing_unready_pages)
+
+# A form's link to a workshop is the key of a page: a number too large for the database is
+# refused at the field (see ``courses.validators``), and its chooser shows a value that names
+# no workshop as nothing chosen.
+register_form_field_override(
+    ForeignKey,
+    to=WorkshopPage,
+    override=lambda db_field: {
+        "form_class": KeyCheckedModelChoiceField,
+        "widget": PageChooser(target_models=[db_field.remote_field.model]),
+    },
+)
 
 #: Other education apps add their admin screens to the "Education" menu through this hook,
 #: by giving their viewset ``menu_hook = EDUCATION_MENU_HOOK``.
@@ -74,6 +104,8 @@ class ProgramViewSet(SnippetViewSet):
     icon = "list-ul"
     menu_label = _("Programs")
     list_display = ["title", "issues_certificate"]
+    # The database's own search (these models are not in the search index).
+    search_backend_name = None
     search_fields = ["title", "description"]
 
 
@@ -82,7 +114,8 @@ class DivisionViewSet(SnippetViewSet):
     icon = "site"
     menu_label = _("Divisions")
     list_display = ["name", "code"]
-    search_fields = ["name"]
+    search_backend_name = None
+    search_fields = ["name", "code"]
 
 
 class SectorViewSet(SnippetViewSet):
@@ -90,6 +123,7 @@ class SectorViewSet(SnippetViewSet):
     icon = "tag"
     menu_label = _("Sectors")
     list_display = ["name"]
+    search_backend_name = None
     search_fields = ["name"]
 
 
@@ -99,6 +133,7 @@ class LocalViewSet(SnippetViewSet):
     menu_label = _("Locals")
     list_display = ["number", "name", "city", "division", "sector"]
     list_filter = ["division", "sector"]
+    search_backend_name = None
     search_fields = ["number", "name", "city"]
     ordering = ["number"]
 
@@ -111,6 +146,7 @@ class SessionViewSet(SnippetViewSet):
     menu_label = _("Sessions")
     index_view_class = SessionIndexView
     edit_view_class = SessionEditView
+    delete_view_class = SessionDeleteView
     filterset_class = SessionFilterSet
     # The database's own search, so that part of a title or city finds sessions.
     search_backend_name = None
@@ -118,6 +154,7 @@ class SessionViewSet(SnippetViewSet):
     ordering = ["-starts_at"]
     copy_view_enabled = False
     edit_handler = ObjectList(Session.panels, base_form_class=SessionAdminForm)
+    chooser_viewset_class = PolicyChooserViewSet
 
     @cached_property
     def list_display(self):
@@ -130,14 +167,14 @@ class SessionViewSet(SnippetViewSet):
             LinkColumn(
                 "confirmed",
                 label=_("Confirmed / capacity"),
-                accessor=lambda session: f"{session.confirmed_count} / {session.capacity}",
+                accessor=seats_label,
                 get_url=lambda session: reverse(self.get_url_name("people"), args=[session.pk]),
             ),
             Column("waitlisted_count", label=_("Waitlisted"), sort_key="waitlisted_count"),
         ]
 
     def get_queryset(self, request):
-        return Session.objects.with_counts().select_related("workshop")
+        return visible_to(request.user, Session.objects.with_counts().select_related("workshop"))
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(
@@ -146,6 +183,7 @@ class SessionViewSet(SnippetViewSet):
             reopen_session_url_name=self.get_url_name("reopen_session"),
             bulk_enrol_url_name=self.get_url_name("bulk_enrol"),
             cancel_enrollment_url_name=self.get_url_name("cancel_enrollment"),
+            offer_place_url_name=self.get_url_name("offer_place"),
             **kwargs,
         )
 
@@ -169,6 +207,10 @@ class SessionViewSet(SnippetViewSet):
     def reopen_session_view(self):
         return self.construct_view(ReopenSessionView)
 
+    @property
+    def offer_place_view(self):
+        return self.construct_view(OfferPlaceView)
+
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path("people/<int:pk>/", self.people_view, name="people"),
@@ -180,6 +222,11 @@ class SessionViewSet(SnippetViewSet):
                 self.cancel_enrollment_view,
                 name="cancel_enrollment",
             ),
+            path(
+                "people/<int:pk>/offer/<int:enrollment_pk>/",
+                self.offer_place_view,
+                name="offer_place",
+            ),
         ]
 
 
@@ -187,8 +234,8 @@ class ParticipantViewSet(SnippetViewSet):
     model = Participant
     icon = "user"
     menu_label = _("Participants")
-    list_display = ["name", "email", "local", "preferred_language", "created_at"]
-    list_filter = ["local", "preferred_language"]
+    list_display = ["name", "email", "local", "local_confirmed", "preferred_language", "created_at"]
+    list_filter = ["local", "local_confirmed", "preferred_language"]
     search_backend_name = None
     search_fields = ["name", "email"]
     ordering = ["name"]
@@ -197,11 +244,13 @@ class ParticipantViewSet(SnippetViewSet):
         FieldPanel("name"),
         FieldPanel("email"),
         FieldPanel("local"),
+        FieldPanel("local_confirmed"),
         FieldPanel("preferred_language"),
     ]
+    chooser_viewset_class = PolicyChooserViewSet
 
     def get_queryset(self, request):
-        return Participant.objects.select_related("local")
+        return visible_to(request.user, Participant.objects.select_related("local"))
 
 
 class EnrollmentViewSet(SnippetViewSet):
@@ -219,9 +268,12 @@ class EnrollmentViewSet(SnippetViewSet):
     inspect_view_enabled = True
     # Only what the participant told us is edited here; seats and statuses follow the rules.
     panels = [FieldPanel("accessibility_needs"), FieldPanel("childcare_needs")]
+    chooser_viewset_class = PolicyChooserViewSet
 
     def get_queryset(self, request):
-        return Enrollment.objects.select_related("participant", "session__workshop")
+        return visible_to(
+            request.user, Enrollment.objects.select_related("participant", "session__workshop")
+        )
 
 
 class EducationViewSetGroup(SnippetViewSetGroup):
@@ -289,11 +341,36 @@ def register_session_log_actions(actions):
 
         def format_message(self, log_entry):
             try:
-                return _("Cancelled the session and told %(count)d people") % {
+                message = _("Cancelled the session and told %(count)d people") % {
                     "count": log_entry.data["told"]
                 }
             except KeyError:
                 return _("Cancelled the session")
+            if log_entry.data.get("reason"):
+                message += _(": %(reason)s") % {"reason": log_entry.data["reason"]}
+            return message
+
+    @actions.register_action("courses.session.tell_changes")
+    class TellChangesFormatter(LogFormatter):
+        label = _("Tell people of a change")
+
+        def format_message(self, log_entry):
+            try:
+                return _("Emailed %(count)d people what changed") % {
+                    "count": log_entry.data["told"]
+                }
+            except KeyError:
+                return _("Emailed people what changed")
+
+    @actions.register_action("courses.session.offer_place")
+    class OfferPlaceFormatter(LogFormatter):
+        label = _("Offer a place")
+
+        def format_message(self, log_entry):
+            try:
+                return _("Offered a place to %(name)s") % {"name": log_entry.data["name"]}
+            except KeyError:
+                return _("Offered a place")
 
 
 @hooks.register("register_log_actions")
@@ -313,18 +390,23 @@ def register_attendance_log_actions(actions):
                     "hours": data["hours"],
                 }
                 if not data.get("previous_status"):
-                    return _("Marked %(status)s (%(hours)s h)") % values
-                values.update(
-                    previous_status=status_label(data["previous_status"]),
-                    previous_hours=data["previous_hours"],
-                )
-                return (
-                    _(
-                        "Changed attendance from %(previous_status)s (%(previous_hours)s h) "
-                        "to %(status)s (%(hours)s h)"
+                    message = _("Marked %(status)s (%(hours)s h)") % values
+                else:
+                    values.update(
+                        previous_status=status_label(data["previous_status"]),
+                        previous_hours=data["previous_hours"],
                     )
-                    % values
-                )
+                    message = (
+                        _(
+                            "Changed attendance from %(previous_status)s (%(previous_hours)s h) "
+                            "to %(status)s (%(hours)s h)"
+                        )
+                        % values
+                    )
+                if data.get("day"):
+                    # A mark of one part of a session of several parts.
+                    message = _("%(mark)s, on %(day)s") % {"mark": message, "day": data["day"]}
+                return message
             except (KeyError, ValueError):
                 return _("Marked attendance")
 
@@ -348,12 +430,19 @@ def register_attendance_log_actions(actions):
 
         def format_message(self, log_entry):
             try:
-                return _(
-                    "Closed the session: %(completed)d completed, %(not_completed)d did not"
-                ) % {
+                values = {
                     "completed": len(log_entry.data["completed_ids"]),
                     "not_completed": len(log_entry.data["not_completed_ids"]),
                 }
+                if log_entry.data.get("early_reason"):
+                    return _(
+                        "Closed the session before its last part started: %(completed)d "
+                        "completed, %(not_completed)d did not. Reason: %(reason)s"
+                    ) % {**values, "reason": log_entry.data["early_reason"]}
+                return (
+                    _("Closed the session: %(completed)d completed, %(not_completed)d did not")
+                    % values
+                )
             except (KeyError, TypeError):
                 return _("Closed the session")
 
@@ -458,3 +547,10 @@ def register_demand_report_menu_item():
 def add_education_dashboard_panels(request, panels):
     """Staff see upcoming sessions, sessions left open after they ended, and the year's chart."""
     panels.extend(dashboard_panels(request.user))
+
+
+@hooks.register("insert_editor_js")
+def curriculum_total_js():
+    """The running total of a workshop's curriculum as staff edit it (see
+    ``CurriculumTotalPanel``); a static file, as the site's pages allow no inline script."""
+    return format_html('<script src="{}" defer></script>', static("courses/js/curriculum_total.js"))

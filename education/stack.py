@@ -27,6 +27,8 @@ PYTHON = sys.executable
 SCHEDULE = (
     (["send_session_reminders"], 3600),
     (["requeue_stalled_tasks"], 60),
+    (["purge_enrolment_requests"], 3600),
+    (["lapse_place_offers"], 3600),
 )
 
 
@@ -112,6 +114,8 @@ class Stack:
                 "REDIS_URL": self.redis_url,
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "SITE_URL": self.url,
+                # Browsers reach gunicorn directly here, with no proxy in front.
+                "EDUCATION_PROXY_COUNT": "0",
                 "CSRF_TRUSTED_ORIGINS": ",".join(
                     f"http://127.0.0.1:{port}" for port in self.web_ports
                 ),

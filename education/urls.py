@@ -9,11 +9,17 @@ from wagtail.documents import urls as wagtaildocs_urls
 from facilitators.views import FacilitatorLoginView
 from search import views as search_views
 
-from .views import healthz
+from .views import PasswordResetConfirmView, PasswordResetView, healthz
 
 urlpatterns = [
     # Facilitators signing in at the admin land on their sessions.
     path("admin/login/", FacilitatorLoginView.as_view()),
+    # Password resets send email and check a secret: rate limited.
+    path("admin/password_reset/", PasswordResetView.as_view()),
+    path(
+        "admin/password_reset/confirm/<uidb64>/<token>/",
+        PasswordResetConfirmView.as_view(),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),

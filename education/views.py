@@ -3,6 +3,10 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from wagtail.admin.views import account
+
+from courses.ratelimits import hit, hit_all, rate_limited_response
+
 
 @never_cache
 @require_GET
@@ -15,3 +19,27 @@ def healthz(request):
     except Exception:  # any database failure means "unhealthy"
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class PasswordResetView(account.PasswordResetView):
+    """Wagtail's "forgotten password" form, rate limited: each request emails an address."""
+
+    def post(self, request, *args, **kwargs):
+        limited = hit_all(
+            request,
+            ("password_reset.client", None),
+            ("password_reset.address", request.POST.get("email", "")[:254]),
+        )
+        if limited is not None:
+            return rate_limited_response(request, limited)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetConfirmView(account.PasswordResetConfirmView):
+    """The page of a password reset link, rate limited: it checks a secret."""
+
+    def dispatch(self, request, *args, **kwargs):
+        limited = hit(request, "link.client")
+        if limited is not None:
+            return rate_limited_response(request, limited)
+        return super().dispatch(request, *args, **kwargs)

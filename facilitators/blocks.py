@@ -5,18 +5,20 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 
-class AgendaItemBlock(blocks.StructBlock):
-    """One line of the day's agenda, with its clock time and length."""
+class ModuleGuideBlock(blocks.StructBlock):
+    """The guide's part of one module of its workshop's curriculum: facilitation notes and
+    activity instructions. ``module`` is the id of the module's block in the curriculum, so
+    the notes follow the module when it is renamed, retimed or moved."""
 
-    starts_at = blocks.TimeBlock(label=_("Starts at"), format="%H:%M")
-    minutes = blocks.IntegerBlock(label=_("Minutes"), min_value=5)
-    title = blocks.CharBlock(label=_("Title"), max_length=200)
-    notes = blocks.TextBlock(label=_("Notes"), required=False)
+    module = blocks.CharBlock(label=_("Module"), max_length=64)
+    notes = blocks.TextBlock(label=_("Facilitation notes"), required=False)
+    purpose = blocks.TextBlock(label=_("Purpose of the activity"), required=False)
+    steps = blocks.ListBlock(blocks.CharBlock(label=_("Step")), label=_("Steps"), min_num=0)
+    debrief = blocks.TextBlock(label=_("Debrief questions"), required=False)
 
     class Meta:
         icon = "time"
-        label = _("Agenda item")
-        template = "facilitators/blocks/agenda_item.html"
+        label = _("Module notes")
 
 
 class MaterialBlock(blocks.StructBlock):
@@ -31,18 +33,3 @@ class MaterialBlock(blocks.StructBlock):
         icon = "tick-inverse"
         label = _("Material")
         template = "facilitators/blocks/material.html"
-
-
-class ActivityInstructionsBlock(blocks.StructBlock):
-    """How to run one activity: its purpose, steps and debrief questions."""
-
-    title = blocks.CharBlock(label=_("Activity"), max_length=200)
-    minutes = blocks.IntegerBlock(label=_("Minutes"), min_value=5)
-    purpose = blocks.TextBlock(label=_("Purpose"))
-    steps = blocks.ListBlock(blocks.CharBlock(label=_("Step")), label=_("Steps"))
-    debrief = blocks.TextBlock(label=_("Debrief questions"), required=False)
-
-    class Meta:
-        icon = "list-ol"
-        label = _("Activity instructions")
-        template = "facilitators/blocks/activity.html"

@@ -5,13 +5,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from .blocks import ActivityInstructionsBlock, AgendaItemBlock, MaterialBlock
+from courses.admin_widgets import InlinePanel
+from courses.attendance import can_take_attendance
+from courses.choices import Language
+from courses.models import Session
+from courses.validators import fits_key
+
+from .agenda import agenda_context, default_parts, session_parts, timeline
+from .blocks import MaterialBlock, ModuleGuideBlock
+from .guide_admin import GuidePageForm, entry_from_block
 
 
 class Facilitator(index.Indexed, models.Model):
@@ -74,24 +82,50 @@ class Facilitator(index.Indexed, models.Model):
         return self.certified_workshops.filter(pk=workshop.pk).exists()
 
 
+#: The profile field that says a facilitator delivers workshops in each language.
+LANGUAGE_FIELDS = {
+    Language.ENGLISH: "teaches_in_english",
+    Language.FRENCH: "teaches_in_french",
+}
+
+
+def facilitators_who_deliver(users, workshop=None, language=None):
+    """Those of ``users`` certified to deliver ``workshop`` who facilitate in ``language``.
+
+    Registered with ``courses``' ``filter_session_facilitators`` hook: it is how the sessions'
+    forms learn who qualifies. None for the workshop or the language narrows nothing.
+    """
+    if workshop is not None:
+        users = users.filter(facilitator_profile__certified_workshops=workshop)
+    if language:
+        field = LANGUAGE_FIELDS.get(language)
+        if field is None:
+            return users.none()
+        users = users.filter(**{f"facilitator_profile__{field}": True})
+    return users
+
+
 class FacilitatorGuidePage(Page):
     """The private guide to delivering one workshop: agenda, materials, activities, handouts.
 
     It lives under its workshop (``/workshops/<slug>/guide/``) and is readable only by
     facilitators and education staff: a view restriction is added when a guide is created.
+
+    The agenda is the workshop's curriculum (see ``facilitators.agenda``): the guide keeps only
+    what it adds to each module, facilitation notes and activity instructions, in ``agenda``,
+    keyed by the id of the module's block in the curriculum.
     """
 
     introduction = RichTextField(
         _("introduction"), blank=True, features=["bold", "italic", "ul", "ol", "link"]
     )
-    agenda = StreamField([("item", AgendaItemBlock())], verbose_name=_("agenda"), blank=True)
+    agenda = StreamField(
+        [("module", ModuleGuideBlock())],
+        verbose_name=_("notes for each module of the agenda"),
+        blank=True,
+    )
     materials = StreamField(
         [("material", MaterialBlock())], verbose_name=_("materials checklist"), blank=True
-    )
-    activities = StreamField(
-        [("activity", ActivityInstructionsBlock())],
-        verbose_name=_("activity instructions"),
-        blank=True,
     )
     facilitator_notes = RichTextField(
         _("facilitator notes"), blank=True, features=["bold", "italic", "ul", "ol", "link"]
@@ -99,9 +133,8 @@ class FacilitatorGuidePage(Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("introduction"),
-        FieldPanel("agenda"),
+        FieldPanel("agenda_notes", heading=_("Agenda")),
         FieldPanel("materials"),
-        FieldPanel("activities"),
         InlinePanel("handouts", label=_("Handouts")),
         FieldPanel("facilitator_notes"),
     ]
@@ -110,6 +143,8 @@ class FacilitatorGuidePage(Page):
         index.SearchField("introduction"),
         index.SearchField("facilitator_notes"),
     ]
+
+    base_form_class = GuidePageForm
 
     parent_page_types = ["courses.WorkshopPage"]
     subpage_types = []
@@ -123,9 +158,44 @@ class FacilitatorGuidePage(Page):
     def workshop(self):
         return self.get_parent().specific
 
+    def stored_notes(self):
+        """``{module id: entry}`` of what the guide adds to each module (see ``guide_admin``)."""
+        notes = {}
+        for child in self.agenda or []:
+            if child.block_type == "module" and child.value.get("module"):
+                notes.setdefault(child.value["module"], entry_from_block(child.value))
+        return notes
+
+    def agenda_items(self, session=None, workshop=None):
+        """The agenda: each module of the workshop's curriculum as it stands, with its clock
+        times (from the start of the day, or from ``session``'s start) and the guide's notes."""
+        workshop = workshop or self.workshop
+        parts = session_parts(session) if session is not None else default_parts()
+        return timeline(workshop.curriculum, parts, self.stored_notes())
+
+    def session_for(self, request):
+        """The session named by ``?session=`` that ``request``'s user may see and that delivers
+        this guide's workshop; None otherwise (the agenda then starts at the day's start)."""
+        value = (request.GET.get("session") or "").strip() if request is not None else ""
+        if not value.isdigit() or not fits_key(Session, value):
+            return None
+        parent_id = self.get_parent().pk if self.path else None
+        session = (
+            Session.objects.filter(pk=int(value), workshop_id=parent_id)
+            .prefetch_related("parts")
+            .first()
+        )
+        if session is None or not can_take_attendance(request.user, session):
+            return None
+        return session
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["workshop"] = self.workshop
+        workshop = self.workshop
+        session = self.session_for(request)
+        context.update(agenda_context(self.agenda_items(session, workshop), session))
+        context["workshop"] = workshop
+        context["session"] = session
         context["handout_list"] = self.handouts.select_related("document")
         return context
 

@@ -9,9 +9,11 @@ import unicodedata
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
 from courses.choices import EnrollmentStatus
+
+from . import agenda
 
 #: Blank rows at the end of the sign-in sheet, for people who come without a confirmed seat.
 WALK_IN_ROWS = 8
@@ -56,8 +58,8 @@ def facilitator_names(session):
 
 
 def sign_in_sheet_filename(session):
-    """``sign-in-sheet-<workshop slug>-<first day, local time>.pdf``."""
-    day = timezone.localdate(session.starts_at)
+    """``sign-in-sheet-<workshop slug>-<first day, in the session's time zone>.pdf``."""
+    day = session.first_day()
     return f"sign-in-sheet-{session.workshop.slug}-{day.isoformat()}.pdf"
 
 
@@ -65,15 +67,19 @@ def render_sign_in_sheet(session):
     """The session's sign-in sheet, in the session's language.
 
     A header (workshop, dates and times in local time, place, language, facilitators), then one
-    row to sign per confirmed participant, then :data:`WALK_IN_ROWS` blank rows.
+    row to sign per confirmed participant, then :data:`WALK_IN_ROWS` blank rows. A session of
+    several parts has a column to sign for each part (more than three: on landscape paper).
     """
+    parts = list(session.parts.all())
     with translation.override(session.language):
         html = render_to_string(
             "facilitators/pdf/sign_in_sheet.html",
             {
                 "session": session,
                 "workshop": session.workshop,
-                "parts": session.parts.all(),
+                "parts": parts,
+                "by_day": len(parts) > 1,
+                "signature_columns": parts if len(parts) > 1 else [None],
                 "facilitator_names": facilitator_names(session),
                 "enrollments": confirmed_enrollments(session),
                 "blank_rows": range(WALK_IN_ROWS),
@@ -83,20 +89,29 @@ def render_sign_in_sheet(session):
     return render_pdf(html)
 
 
-def guide_filename(page):
+def guide_filename(page, session=None):
+    """``facilitator-guide-<workshop slug>.pdf``, with the session's first day when the guide
+    is printed for a session."""
+    if session is not None:
+        day = session.starts_at.astimezone(agenda.session_zone(session)).date()
+        return f"facilitator-guide-{page.workshop.slug}-{day.isoformat()}.pdf"
     return f"facilitator-guide-{page.workshop.slug}.pdf"
 
 
-def render_guide(page, request=None):
-    """The facilitator guide ``page`` (a ``FacilitatorGuidePage``) as a printable PDF."""
-    html = render_to_string(
-        "facilitators/pdf/guide.html",
-        {
-            "page": page,
-            "workshop": page.workshop,
-            "handout_list": page.handouts.select_related("document"),
-            "page_size": page_size(),
-        },
-        request=request,
+def render_guide(page, request=None, session=None):
+    """The facilitator guide ``page`` (a ``FacilitatorGuidePage``) as a printable PDF.
+
+    Its agenda is the workshop's curriculum as published now, timed from the start of the day,
+    or from ``session``'s start when it is printed for a session.
+    """
+    workshop = page.workshop
+    context = agenda.agenda_context(page.agenda_items(session, workshop), session)
+    context.update(
+        page=page,
+        workshop=workshop,
+        session=session,
+        handout_list=page.handouts.select_related("document"),
+        page_size=page_size(),
     )
+    html = render_to_string("facilitators/pdf/guide.html", context, request=request)
     return render_pdf(html)

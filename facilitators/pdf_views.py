@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from courses.attendance import can_take_attendance
 from courses.models import Session
@@ -12,6 +13,7 @@ from courses.models import Session
 from . import pdf
 from .models import FacilitatorGuidePage
 from .privacy import is_guide_reader
+from .views import refuse_impossible_id
 
 #: Facilitators and staff sign in with a password on the Wagtail admin's log-in page.
 LOGIN_URL = "wagtailadmin_login"
@@ -24,10 +26,12 @@ def pdf_response(content, filename):
 
 
 @never_cache
+@require_safe
 def sign_in_sheet(request, session_id):
     """The printable sign-in sheet, for the session's facilitators and the education staff."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), LOGIN_URL)
+    refuse_impossible_id(session_id)
     session = get_object_or_404(
         Session.objects.select_related("workshop").prefetch_related("parts"), pk=session_id
     )
@@ -37,6 +41,7 @@ def sign_in_sheet(request, session_id):
 
 
 @never_cache
+@require_safe
 def guide_pdf(request, page_id):
     """A published facilitator guide as a PDF, for facilitators and the education staff.
 
@@ -44,9 +49,14 @@ def guide_pdf(request, page_id):
     """
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), LOGIN_URL)
+    refuse_impossible_id(page_id)
     page = get_object_or_404(FacilitatorGuidePage.objects.live(), pk=page_id)
     if not is_guide_reader(request.user) or not all(
         restriction.accept_request(request) for restriction in page.get_view_restrictions()
     ):
         raise PermissionDenied
-    return pdf_response(pdf.render_guide(page, request), pdf.guide_filename(page))
+    # ``?session=<id>``: clock times from that session's start, for those who may see it.
+    session = page.session_for(request)
+    return pdf_response(
+        pdf.render_guide(page, request, session=session), pdf.guide_filename(page, session)
+    )

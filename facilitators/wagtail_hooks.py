@@ -1,25 +1,99 @@
 """Admin registration for facilitators, and the rule that keeps guides private."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets.button import Button
 from wagtail.models import PageViewRestriction
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
+from courses.admin_filters import ModelMultipleChoiceFilter
+from courses.admin_forms import KeyCheckedModelMultipleChoiceField
+from courses.admin_permissions import (
+    PolicyChooserViewSet,
+    PolicyDeleteBulkAction,
+    ScopedPermissionPolicy,
+    facilitated_sessions,
+    facilitators_of,
+    visible_to,
+)
 from courses.admin_views import SESSION_BUTTONS_HOOK
+from courses.admin_viewsets import SnippetViewSet
 from courses.attendance import can_take_attendance
 from courses.choices import SessionStatus
+from courses.models import WorkshopPage
+from courses.scheduling import FILTER_FACILITATORS_HOOK
 from courses.wagtail_hooks import EDUCATION_MENU_HOOK
 
-from .models import Facilitator
+from .models import Facilitator, facilitators_who_deliver
 from .privacy import is_guide_reader
+
+# The sessions' forms offer only the facilitators certified for the workshop who facilitate in
+# the session's language (see ``courses.scheduling``).
+hooks.register(FILTER_FACILITATORS_HOOK, facilitators_who_deliver)
+
+
+class FacilitatorPermissionPolicy(ScopedPermissionPolicy):
+    """Facilitator profiles: staff (model permissions) see and manage every profile.
+
+    A facilitator without model permission may view their own profile and those of the people
+    who facilitate a session with them, whose names their sessions show anyway; the facilitator
+    chooser lists them only those.
+    """
+
+    scoped_actions = frozenset({"view"})
+
+    def scoped_instances(self, user):
+        return Facilitator.objects.filter(
+            Q(user=user) | Q(user__in=facilitators_of(facilitated_sessions(user)))
+        )
+
+    def scoped_users(self, instance):
+        colleagues = facilitators_of(facilitated_sessions(instance.user))
+        return get_user_model().objects.filter(
+            Q(pk=instance.user_id) | Q(pk__in=colleagues.values("pk")), is_active=True
+        )
+
+
+register_permission_policy(Facilitator, FacilitatorPermissionPolicy(Facilitator))
+
+
+class FacilitatorDeleteBulkAction(PolicyDeleteBulkAction):
+    models = [Facilitator]
+
+
+hooks.register("register_bulk_action", FacilitatorDeleteBulkAction, order=1)
+
+
+class FacilitatorFilterSet(WagtailFilterSet):
+    certified_workshops = ModelMultipleChoiceFilter(
+        label=capfirst(Facilitator._meta.get_field("certified_workshops").verbose_name),
+        queryset=WorkshopPage.objects.order_by("title"),
+    )
+
+    class Meta:
+        model = Facilitator
+        fields = ["teaches_in_english", "teaches_in_french", "certified_workshops"]
+
+
+class FacilitatorAdminForm(WagtailAdminModelForm):
+    """The facilitator form: a workshop chosen by a number too large for the database is
+    refused at the field, not looked up."""
+
+    class Meta:
+        field_classes = {"certified_workshops": KeyCheckedModelMultipleChoiceField}
 
 
 class FacilitatorViewSet(SnippetViewSet):
@@ -28,8 +102,15 @@ class FacilitatorViewSet(SnippetViewSet):
     menu_label = _("Facilitators")
     menu_hook = EDUCATION_MENU_HOOK
     list_display = ["__str__", "teaches_in_english", "teaches_in_french"]
-    list_filter = ["teaches_in_english", "teaches_in_french", "certified_workshops"]
+    filterset_class = FacilitatorFilterSet
+    edit_handler = ObjectList(Facilitator.panels, base_form_class=FacilitatorAdminForm)
+    # The database's own search: names and emails are the user's, outside the search index.
+    search_backend_name = None
     search_fields = ["user__first_name", "user__last_name", "user__email", "bio"]
+    chooser_viewset_class = PolicyChooserViewSet
+
+    def get_queryset(self, request):
+        return visible_to(request.user, Facilitator.objects.select_related("user"))
 
 
 register_snippet(FacilitatorViewSet)

@@ -9,6 +9,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from courses.admin_widgets import ImageChooser
 from courses.models import Program, Session, WorkshopIndexPage, WorkshopPage
 
 
@@ -81,7 +82,7 @@ class OrganisationSettings(BaseSiteSetting):
 
     panels = [
         FieldPanel("name"),
-        FieldPanel("logo"),
+        FieldPanel("logo", widget=ImageChooser),
         FieldPanel("contact_email"),
         FieldPanel("staff_notification_emails"),
     ]

@@ -33,7 +33,17 @@ from django.utils import timezone
 import pytest
 
 from courses.choices import EnrollmentStatus
-from courses.models import Division, Enrollment, Local, Participant, Sector, Session, SessionPart
+from courses.confirmation import ask_to_enrol, confirm_token
+from courses.models import (
+    Division,
+    Enrollment,
+    Local,
+    Participant,
+    PendingEnrollment,
+    Sector,
+    Session,
+    SessionPart,
+)
 
 ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
@@ -208,8 +218,8 @@ class EnrolmentBrowser:
     """A visitor of the live server with their own cookies, speaking plain HTTP/1.1.
 
     ``open_form()`` fetches the enrolment form for its CSRF cookie and token, which then serve
-    for every ``submit()``: Django's test client skips the CSRF check, a real request does not.
-    Every request opens a connection of its own, like separate browsers.
+    for every ``submit()`` and ``confirm()``: Django's test client skips the CSRF check, a real
+    request does not. Every request opens a connection of its own, like separate browsers.
     """
 
     def __init__(self, base_url, session_id):
@@ -219,7 +229,7 @@ class EnrolmentBrowser:
         self.cookies = SimpleCookie()
         self.csrf_token = None
 
-    def request(self, method, body=None):
+    def request(self, method, body=None, path=None):
         headers = {"Host": f"{self.host}:{self.port}", "Connection": "close"}
         if self.cookies:
             headers["Cookie"] = "; ".join(
@@ -229,7 +239,7 @@ class EnrolmentBrowser:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
         try:
-            connection.request(method, self.path, body=body, headers=headers)
+            connection.request(method, path or self.path, body=body, headers=headers)
             response = connection.getresponse()
             text = response.read().decode("utf-8", "replace")
             for header in response.headers.get_all("Set-Cookie") or []:
@@ -260,11 +270,61 @@ class EnrolmentBrowser:
             ),
         )
 
+    def confirm(self, path, participant):
+        """Press "Confirm my place" on the page of a confirmation link.
+
+        Confirming signs the member in, which gives the browser a new CSRF token: a browser that
+        confirms again first opens a page for it, as a real one would have.
+        """
+        if self.csrf_token is None:
+            self.open_form()
+        token, self.csrf_token = self.csrf_token, None
+        return self.request(
+            "POST",
+            urlencode(
+                {
+                    "csrfmiddlewaretoken": token,
+                    "name": participant.name,
+                    "local": participant.local.number,
+                    "preferred_language": "en",
+                }
+            ),
+            path=path,
+        )
+
 
 def enrol_over_http(base_url, session, participants, *, workers):
     """Every participant POSTs the enrolment form; ``workers`` requests are in flight at once."""
     return run_in_parallel(
         lambda browser, participant: browser.submit(participant),
+        participants,
+        workers=workers,
+        prepare=lambda: EnrolmentBrowser(base_url, session.pk).open_form(),
+    )
+
+
+def ask_for_everyone(session, participants):
+    """Ask to enrol each participant, as the form does; ``{participant pk: confirmation link
+    path}``, the links their emails carry."""
+    links = {}
+    for participant in participants:
+        ask_to_enrol(
+            session.pk,
+            email=participant.email,
+            name=participant.name,
+            local=participant.local,
+        )
+        pending = PendingEnrollment.objects.get(session=session, email=participant.email)
+        links[participant.pk] = reverse("courses:confirm_enrolment", args=[confirm_token(pending)])
+    return links
+
+
+def confirm_over_http(base_url, session, participants, *, workers):
+    """Every participant presses "Confirm my place" on their link's page, ``workers`` at once
+    (the requests to enrol were made first, one by one)."""
+    links = ask_for_everyone(session, participants)
+    return run_in_parallel(
+        lambda browser, participant: browser.confirm(links[participant.pk], participant),
         participants,
         workers=workers,
         prepare=lambda: EnrolmentBrowser(base_url, session.pk).open_form(),

@@ -7,6 +7,7 @@ facilitators, education staff and superusers. Groups come from the data migratio
 import os
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import caches
 
 from wagtail.models import Page, Site
 
@@ -28,6 +29,23 @@ collect_ignore_glob = [] if os.environ.get("EDUCATION_BENCH") == "1" else ["benc
 # starts gunicorn and task workers on PostgreSQL and Redis, and takes minutes.
 if os.environ.get("EDUCATION_STACK") != "1":
     collect_ignore_glob.append("stack")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Every test starts with empty caches, so that rate limits counted by one test never
+    refuse the requests of the next."""
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    yield
+
+
+@pytest.fixture
+def no_rate_limits(settings):
+    """Load tests send every request from this machine's address: count none of them."""
+    from courses.ratelimits import DEFAULT_RATE_LIMITS
+
+    settings.EDUCATION_RATE_LIMITS = dict.fromkeys(DEFAULT_RATE_LIMITS)
 
 
 @pytest.fixture

@@ -233,6 +233,8 @@ class ParticipantFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Sam Member{n}")
     email = factory.Sequence(lambda n: f"member{n}@example.org")
     local = factory.SubFactory(LocalFactory)
+    #: The union knows its members' locals: tests of self-declared locals say so.
+    local_confirmed = True
     preferred_language = Language.ENGLISH
     user = None
 

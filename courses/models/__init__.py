@@ -1,6 +1,6 @@
 """Models of the courses app: curricula, the union's structure, sessions and enrolments."""
 
-from .attendance import Attendance
+from .attendance import Attendance, AttendanceDay
 from .curriculum import (
     Program,
     ProgramRequirement,
@@ -11,15 +11,17 @@ from .curriculum import (
     filter_workshops,
 )
 from .requests import SessionRequest, SessionRequestPage
-from .sessions import Enrollment, Participant, Session, SessionPart
+from .sessions import Enrollment, Participant, PendingEnrollment, Session, SessionPart
 from .union import Division, Local, Sector
 
 __all__ = [
     "Attendance",
+    "AttendanceDay",
     "Division",
     "Enrollment",
     "Local",
     "Participant",
+    "PendingEnrollment",
     "Program",
     "ProgramRequirement",
     "Sector",

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import AttendanceStatus
-from .sessions import Enrollment
+from .sessions import Enrollment, SessionPart
 
 
 class Attendance(models.Model):
@@ -66,3 +66,56 @@ class Attendance(models.Model):
                     % {"hours": duration}
                 }
             )
+
+
+class AttendanceDay(models.Model):
+    """How a participant attended one part (a day or half-day) of a session of several parts.
+
+    The enrolment's :class:`Attendance` sums them up: its hours are the hours across the parts,
+    which is what completion counts.
+    """
+
+    enrollment = models.ForeignKey(
+        Enrollment,
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        related_name="attendance_days",
+    )
+    part = models.ForeignKey(
+        SessionPart,
+        verbose_name=_("date and time"),
+        on_delete=models.CASCADE,
+        related_name="attendance_days",
+    )
+    status = models.CharField(_("attendance"), max_length=20, choices=AttendanceStatus.choices)
+    hours_attended = models.DecimalField(
+        _("hours attended"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    marked_at = models.DateTimeField(_("marked"), default=timezone.now)
+
+    class Meta:
+        ordering = ["part__starts_at", "pk"]
+        verbose_name = _("attendance on one day")
+        verbose_name_plural = _("attendance by day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "part"], name="one_attendance_per_enrolment_and_part"
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_attended__gte=0), name="attendance_day_hours_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment.participant.name}, {self.part}: {self.get_status_display()}"

@@ -8,17 +8,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Prefetch
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, Panel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .. import conf
+from ..admin_widgets import InlinePanel
 from ..blocks import CurriculumBlock, total_minutes
 from ..choices import Audience
 from .sessions import Session
@@ -171,10 +173,54 @@ def filter_workshops(workshops, filters):
     return workshops
 
 
+class WorkshopPageForm(WagtailAdminPageForm):
+    """The workshop's admin form: a draft is saved (and previewed) whatever its modules'
+    minutes add up to, so that a curriculum can be reworked over several sittings; publishing
+    or submitting it for moderation checks them."""
+
+    def _post_clean(self):
+        # Wagtail defers what a draft need not have yet when it saves one: so do the minutes.
+        self.instance.defer_minutes_check = self.is_deferred_validation
+        try:
+            super()._post_clean()
+        finally:
+            self.instance.defer_minutes_check = False
+
+
+class CurriculumTotalPanel(Panel):
+    """The curriculum's running total against the workshop's duration. The editor's script
+    (``courses/js/curriculum_total.js``) keeps it up to date as staff type."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "courses/admin/curriculum_total_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            page = self.instance
+            hours = page.duration_hours or 0
+            planned = total_minutes(page.curriculum) if page.curriculum else 0
+            values = {"planned": planned, "hours": hours, "expected": hours * 60}
+            # The wordings the script fills in, translated here.
+            matches = gettext("The modules add up to %(planned)s minutes, as the duration needs.")
+            differs = gettext(
+                "The modules add up to %(planned)s minutes, but a %(hours)s-hour workshop needs "
+                "%(expected)s minutes. A draft may be saved like this; it is published once "
+                "they match."
+            )
+            context.update(
+                values,
+                matches=matches,
+                differs=differs,
+                text=(matches if planned == hours * 60 else differs) % values,
+                adds_up=planned == hours * 60,
+            )
+            return context
+
+
 class WorkshopPage(Page):
     """One workshop of the catalogue: what it covers, for whom, and its timed curriculum.
 
-    The curriculum's module minutes must add up to the workshop's duration.
+    The curriculum's module minutes must add up to the workshop's duration to be published.
     """
 
     summary = models.TextField(_("summary"), help_text=_("One or two sentences for listings."))
@@ -227,7 +273,10 @@ class WorkshopPage(Page):
         InlinePanel("outcomes", label=_("Learning outcomes"), min_num=1),
         FieldPanel("what_to_bring"),
         FieldPanel("curriculum"),
+        CurriculumTotalPanel(heading=_("Running total")),
     ]
+
+    base_form_class = WorkshopPageForm
 
     # The title (boosted by Page) weighs most, then the summary, then everything else.
     search_fields = Page.search_fields + [
@@ -249,6 +298,13 @@ class WorkshopPage(Page):
 
     def clean(self):
         super().clean()
+        if not getattr(self, "defer_minutes_check", False):
+            self.check_minutes()
+
+    def check_minutes(self):
+        """Refuse a curriculum whose modules do not fill the workshop's duration, naming both
+        totals. A draft saved in the admin skips this (see :class:`WorkshopPageForm`); publishing,
+        submitting for moderation and saving outside the admin's drafts do not."""
         if self.duration_hours and self.curriculum:
             planned = total_minutes(self.curriculum)
             expected = self.duration_hours * 60
@@ -273,10 +329,15 @@ class WorkshopPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["outcomes"] = self.outcomes.all()
-        context["prerequisite_workshops"] = self.prerequisites.live().order_by("title")
+        prerequisites = self.prerequisites.all()
+        if not isinstance(prerequisites, models.QuerySet):
+            # A draft or an old revision, previewed: its prerequisites are held in memory.
+            prerequisites = WorkshopPage.objects.filter(pk__in=[page.pk for page in prerequisites])
+        context["prerequisite_workshops"] = prerequisites.live().order_by("title")
+        # A new workshop, previewed before it is first saved, has no sessions yet.
         context["upcoming_sessions"] = (
             []
-            if self.offered_on_request
+            if self.offered_on_request or self.pk is None
             else self.sessions.upcoming().open_to_public().with_counts().prefetch_related("parts")
         )
         return context

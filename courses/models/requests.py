@@ -18,6 +18,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from ..choices import DeliveryFormat, Language, RequestStatus
+from .sessions import bump_version
 
 #: The fewest and most participants a local may ask a tailored session for.
 MIN_PARTICIPANTS = 1
@@ -119,6 +120,8 @@ class SessionRequest(models.Model):
     created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    #: Goes up by one at every save; see ``Session.version``.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -140,6 +143,7 @@ class SessionRequest(models.Model):
         return f"{self.reference or _('New request')}: {self.local_display}"
 
     def save(self, *args, **kwargs):
+        bump_version(self, kwargs)
         super().save(*args, **kwargs)
         if not self.reference:
             self.reference = self.make_reference()

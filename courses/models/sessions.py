@@ -11,10 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 
-from ..choices import EnrollmentSource, EnrollmentStatus, Language, SessionStatus
+from ..admin_widgets import InlinePanel
+from ..choices import EnrollmentSource, EnrollmentStatus, Language, SessionStatus, TimeZone
+from ..timezones import format_in_zone, in_zone, zone_abbreviation, zone_named
+from ..validators import check_within_calendar
 
 
 class Participant(index.Indexed, models.Model):
@@ -29,6 +32,14 @@ class Participant(index.Indexed, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="participants",
+    )
+    local_confirmed = models.BooleanField(
+        _("membership confirmed"),
+        default=False,
+        help_text=_(
+            "The union has confirmed that this person belongs to this local. Only confirmed "
+            "members may enrol themselves in a session restricted to their local."
+        ),
     )
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
@@ -66,6 +77,15 @@ class Participant(index.Indexed, models.Model):
         super().save(*args, **kwargs)
 
 
+def bump_version(instance, save_kwargs):
+    """Count one more version of a saved ``instance`` (called from its ``save``)."""
+    if instance.pk is not None and not save_kwargs.get("force_insert"):
+        instance.version += 1
+        update_fields = save_kwargs.get("update_fields")
+        if update_fields is not None:
+            save_kwargs["update_fields"] = {*update_fields, "version"}
+
+
 class SessionQuerySet(models.QuerySet):
     def upcoming(self, now=None):
         """Scheduled sessions that have not started yet, soonest first."""
@@ -77,10 +97,14 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(restricted_to_local__isnull=True)
 
     def with_counts(self):
-        """Annotate ``confirmed_count`` and ``waitlisted_count`` in the same query."""
+        """Annotate ``confirmed_count``, ``offered_count`` (seats kept for someone to accept)
+        and ``waitlisted_count`` in the same query."""
         return self.annotate(
             confirmed_count=models.Count(
                 "enrollments", filter=Q(enrollments__status=EnrollmentStatus.CONFIRMED)
+            ),
+            offered_count=models.Count(
+                "enrollments", filter=Q(enrollments__status=EnrollmentStatus.OFFERED)
             ),
             waitlisted_count=models.Count(
                 "enrollments", filter=Q(enrollments__status=EnrollmentStatus.WAITLISTED)
@@ -103,6 +127,16 @@ class Session(index.Indexed, ClusterableModel):
     )
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=40,
+        choices=TimeZone.choices,
+        default=TimeZone.EASTERN,
+        help_text=_(
+            "Where the session is held (an online session: where most people taking part are). "
+            "Its times are shown and emailed in this zone."
+        ),
     )
     starts_at = models.DateTimeField(_("starts"), editable=False, db_index=True)
     ends_at = models.DateTimeField(_("ends"), editable=False)
@@ -134,16 +168,30 @@ class Session(index.Indexed, ClusterableModel):
         related_name="restricted_sessions",
         help_text=_("Only members of this local may enrol (tailored sessions)."),
     )
+    offer_hours = models.PositiveIntegerField(
+        _("hours to accept a freed place"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When a place frees up, the first person waiting has this long to accept it before "
+            "it goes to the next. Empty: the place is theirs at once."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
     )
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    #: Goes up by one at every save, so that an edit form opened before someone else saved can
+    #: tell that it is out of date instead of overwriting their change.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
     panels = [
         FieldPanel("workshop"),
+        FieldPanel("time_zone"),
         InlinePanel("parts", label=_("Dates and times"), min_num=1),
         FieldRowPanel([FieldPanel("language"), FieldPanel("capacity")]),
         MultiFieldPanel(
@@ -156,6 +204,7 @@ class Session(index.Indexed, ClusterableModel):
             heading=_("Place"),
         ),
         FieldPanel("registration_deadline"),
+        FieldPanel("offer_hours"),
         FieldPanel("facilitators"),
         FieldPanel("restricted_to_local"),
         FieldPanel("status"),
@@ -176,12 +225,13 @@ class Session(index.Indexed, ClusterableModel):
         verbose_name_plural = _("sessions")
 
     def __str__(self):
-        local_date = timezone.localtime(self.starts_at) if self.starts_at else None
-        when = local_date.strftime("%Y-%m-%d") if local_date else "?"
+        first_day = self.first_day()
+        when = first_day.isoformat() if first_day else "?"
         return f"{self.workshop.title} ({when}, {self.get_language_display()})"
 
     def save(self, *args, **kwargs):
         self.sync_span_from_parts()
+        bump_version(self, kwargs)
         super().save(*args, **kwargs)
 
     def sync_span_from_parts(self):
@@ -193,6 +243,10 @@ class Session(index.Indexed, ClusterableModel):
 
     def clean(self):
         super().clean()
+        try:
+            check_within_calendar(self.registration_deadline)
+        except ValidationError as error:
+            raise ValidationError({"registration_deadline": error}) from None
         if self.workshop_id and self.workshop.offered_on_request and not self.restricted_to_local:
             raise ValidationError(
                 {
@@ -202,6 +256,49 @@ class Session(index.Indexed, ClusterableModel):
                     % {"workshop": self.workshop.title}
                 }
             )
+
+    # Its times where it happens (see ``courses.timezones``)
+
+    @property
+    def zone(self):
+        """The ``ZoneInfo`` of the session's time zone."""
+        return zone_named(self.time_zone)
+
+    def local(self, value):
+        """``value`` (an aware datetime) as a local time of the session's zone, which
+        templates show as it is."""
+        return in_zone(value, self.zone)
+
+    @property
+    def local_starts_at(self):
+        return self.local(self.starts_at)
+
+    @property
+    def local_ends_at(self):
+        return self.local(self.ends_at)
+
+    @property
+    def local_registration_deadline(self):
+        return self.local(self.registration_deadline)
+
+    @property
+    def zone_abbreviation(self):
+        """How its zone is written after a time ("PT"), as at its start."""
+        return zone_abbreviation(self.starts_at or timezone.now(), self.zone)
+
+    def format_local(self, value, format_name="DATETIME_FORMAT"):
+        """``value`` in the session's zone, in the active language, with the zone: "Nov. 2,
+        2026, 9 a.m. PT"."""
+        return format_in_zone(value, self.zone, format_name)
+
+    def first_day(self):
+        """The date of the session's first part, in its time zone (None before it has one)."""
+        return self.local_starts_at.date() if self.starts_at else None
+
+    def last_day(self):
+        """The date of the session's last part, in its time zone: the date its completion is
+        dated, whenever the session was closed."""
+        return self.local_ends_at.date() if self.ends_at else None
 
     @property
     def closes_at(self):
@@ -213,12 +310,20 @@ class Session(index.Indexed, ClusterableModel):
         return self.status == SessionStatus.SCHEDULED and now < self.closes_at
 
     @property
-    def places_left(self):
-        """Free seats, never below zero (uses the ``with_counts()`` annotation when present)."""
+    def seats_taken(self):
+        """Seats confirmed or offered (uses the ``with_counts()`` annotations when present)."""
         confirmed = getattr(self, "confirmed_count", None)
-        if confirmed is None:
-            confirmed = self.enrollments.filter(status=EnrollmentStatus.CONFIRMED).count()
-        return max(self.capacity - confirmed, 0)
+        offered = getattr(self, "offered_count", None)
+        if confirmed is None or offered is None:
+            return self.enrollments.filter(
+                status__in=(EnrollmentStatus.CONFIRMED, EnrollmentStatus.OFFERED)
+            ).count()
+        return confirmed + offered
+
+    @property
+    def places_left(self):
+        """Free seats, never below zero: a seat offered to someone is not free."""
+        return max(self.capacity - self.seats_taken, 0)
 
     @property
     def is_online(self):
@@ -252,11 +357,37 @@ class SessionPart(models.Model):
         ]
 
     def __str__(self):
-        start = timezone.localtime(self.starts_at)
-        end = timezone.localtime(self.ends_at)
-        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+        start, end = self.local_starts_at, self.local_ends_at
+        if start is None or end is None:
+            return "?"
+        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} {zone_abbreviation(start)}"
+
+    @property
+    def zone(self):
+        """The ``ZoneInfo`` of its session's time zone."""
+        try:
+            return self.session.zone
+        except Session.DoesNotExist:
+            return zone_named("")
+
+    @property
+    def local_starts_at(self):
+        """When it starts, as a local time of the session's zone (shown as it is)."""
+        return in_zone(self.starts_at, self.zone)
+
+    @property
+    def local_ends_at(self):
+        return in_zone(self.ends_at, self.zone)
 
     def clean(self):
+        errors = {}
+        for name in ("starts_at", "ends_at"):
+            try:
+                check_within_calendar(getattr(self, name))
+            except ValidationError as error:
+                errors[name] = error
+        if errors:
+            raise ValidationError(errors)
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The end must come after the start.")})
 
@@ -286,6 +417,12 @@ class Enrollment(models.Model):
     created_at = models.DateTimeField(_("enrolled"), default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    offered_until = models.DateTimeField(
+        _("offer open until"),
+        null=True,
+        blank=True,
+        help_text=_("For a place offered from the waitlist: when the offer lapses."),
+    )
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     completed = models.BooleanField(_("completed"), default=False)
 
@@ -317,3 +454,49 @@ class Enrollment(models.Model):
             and self.session.status == SessionStatus.SCHEDULED
             and self.session.starts_at > now
         )
+
+
+class PendingEnrollment(models.Model):
+    """An enrolment asked for on the public form, waiting for the owner of the address to
+    confirm it from the link emailed there.
+
+    Nothing is stored on a participant and no seat is taken until then: the seat is allocated
+    at confirmation, under the session's lock. The link carries the row's key signed with the
+    site's secret key, so the database alone cannot make one; the row is deleted when it is
+    confirmed or once it expires, which is what makes the link work only once.
+    """
+
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="pending_enrollments",
+    )
+    email = models.EmailField(_("email"))
+    name = models.CharField(_("name"), max_length=200)
+    local = models.ForeignKey(
+        "courses.Local",
+        verbose_name=_("local"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
+    )
+    accessibility_needs = models.TextField(_("accessibility needs"), blank=True)
+    childcare_needs = models.TextField(_("child-care needs"), blank=True)
+    created_at = models.DateTimeField(_("asked"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("enrolment waiting for confirmation")
+        verbose_name_plural = _("enrolments waiting for confirmation")
+
+    def __str__(self):
+        return f"{self.email}: {self.session}"
+
+    def has_expired(self, now=None):
+        return (now or timezone.now()) >= self.expires_at

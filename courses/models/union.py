@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from ..choices import TimeZone
+
 
 class Division(index.Indexed, models.Model):
     """A provincial division of the union (Ontario, British Columbia ...)."""
@@ -15,6 +17,13 @@ class Division(index.Indexed, models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.CharField(
         _("code"), max_length=10, unique=True, help_text=_("A short code, e.g. ON or BC.")
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=40,
+        choices=TimeZone.choices,
+        default=TimeZone.EASTERN,
+        help_text=_("Suggested for the sessions held in this division."),
     )
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]

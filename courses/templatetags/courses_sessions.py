@@ -1,6 +1,16 @@
-"""Template helpers for listing sessions."""
+"""Template helpers for listing sessions and showing their times.
+
+A session's times are shown in the session's own time zone, with the zone's abbreviation
+("9 a.m. to 3 p.m. PT"), wherever they appear: pages, emails, PDFs, the admin. Every template
+shows them through these helpers (``courses.timezones`` does the work), never through the
+site's time zone.
+"""
+
+from typing import NamedTuple
 
 from django import template
+
+from ..timezones import in_zone, zone_abbreviation
 
 register = template.Library()
 
@@ -21,3 +31,52 @@ def session_availability(session):
     else:
         state = "full"
     return {"state": state, "places_left": places_left}
+
+
+class SessionTimes(NamedTuple):
+    """A sitting's start and end as local times of its session's zone, and the zone's
+    abbreviation as at its start."""
+
+    start: object
+    end: object
+    zone: str
+
+
+@register.simple_tag
+def session_times(session, part=None):
+    """``{% session_times session part as when %}``: ``when.start`` and ``when.end`` are
+    local times of the session's zone, which ``date`` and ``time`` show as they are;
+    ``when.zone`` is the zone's abbreviation ("PT"). Without ``part``, the whole session."""
+    sitting = part if part is not None else session
+    zone = session.zone
+    start = in_zone(sitting.starts_at, zone)
+    end = in_zone(sitting.ends_at, zone)
+    return SessionTimes(start, end, zone_abbreviation(start) if start is not None else "")
+
+
+@register.filter
+def in_session_zone(value, session):
+    """``{{ value|in_session_zone:session|date:"DATETIME_FORMAT" }}``: an aware datetime as a
+    local time of the session's zone."""
+    if value is None or session is None:
+        return value
+    return session.local(value)
+
+
+@register.filter(name="zone_abbreviation")
+def zone_abbreviation_filter(value):
+    """The abbreviation of the zone a local time (``in_session_zone``) is in: "PT"."""
+    if value is None:
+        return ""
+    return zone_abbreviation(value)
+
+
+@register.simple_tag
+def session_datetime(session, value=None, format_name="DATETIME_FORMAT"):
+    """``{% session_datetime session value %}``: ``value`` (by default the session's start) in
+    the session's zone and the active language, with the zone: "Nov. 2, 2026, 9 a.m. PT"."""
+    if value is None:
+        value = session.starts_at
+    elif not value:
+        return ""  # a missing variable in the template: nothing to show
+    return session.format_local(value, format_name)

@@ -1,8 +1,11 @@
 """Settings shared by every environment. Environment-specific files import this module."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
+
+from csp.constants import NONE, SELF
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -30,6 +33,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
+    "django_ratelimit",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "education.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -49,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a locked-out log-in into the lockout page (see AXES_* below).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "education.urls"
@@ -99,12 +108,58 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a password log-in while its username is locked out for that client.
+    "home.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Participants sign in with a one-time link sent by email (courses.signin).
     "sesame.backends.ModelBackend",
 ]
 SESAME_MAX_AGE = 20 * 60  # seconds a sign-in link works
 SESAME_ONE_TIME = True
+
+# Password log-ins (staff and facilitators, at /admin/login/) are locked after AXES_FAILURE_LIMIT
+# failures in a row for one username from one client, for AXES_COOLOFF_TIME after the last one;
+# even the right password is refused meanwhile. Staff see and lift lockouts in the admin
+# (Settings → Sign-in lockouts). Failures are recorded in the database (axes' AccessAttempt),
+# which every web process shares. See home/lockout.py.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "courses.ratelimits.client_ip"
+AXES_LOCKOUT_CALLABLE = "home.lockout.lockout_response"
+# Only password log-ins count: sign-in links have their own rate limit (courses.ratelimits).
+AXES_WHITELIST_CALLABLE = "home.lockout.is_not_a_password_log_in"
+# Signing in with the right password clears that username's earlier failures from that client.
+AXES_RESET_ON_SUCCESS = True
+# Trying again while locked out does not make the lockout longer, so the time the lockout page
+# gives stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# No record of every successful sign-in (with its address) kept forever; failures are forgotten
+# when their cool-off time is over.
+AXES_DISABLE_ACCESS_LOG = True
+# No line in the logs each time a process starts; failures and lockouts are still logged.
+AXES_VERBOSE = False
+
+# Rate limits (courses.ratelimits) count in this cache, which must be shared by every process.
+RATELIMIT_USE_CACHE = "default"
+
+# Content-Security-Policy on every page but the Wagtail admin: our pages need no inline script
+# or style, and load nothing from elsewhere. Wagtail's admin needs inline scripts and styles,
+# and sends its own protections (X-Frame-Options, CSRF); it goes without the header.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Production adds the storage bucket that serves images, when there is one.
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGIN_URL = "wagtailadmin_login"
 LOGIN_REDIRECT_URL = "/"
@@ -159,6 +214,8 @@ DEFAULT_FROM_EMAIL = "Union Education <education@example.org>"
 WAGTAIL_SITE_NAME = "Union Education"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Where emailed links, QR codes and calendar files point: each environment's settings set it
+# from the address the site is served at (``SITE_URL`` in dev and production).
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

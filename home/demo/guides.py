@@ -1,12 +1,11 @@
 """The demo facilitator guides, one per workshop, keyed by the workshop's slug.
 
-A guide's agenda is not written here: the loader builds it from the workshop's curriculum
-(``workshops.py``), starting at 9:00, so its clock times and minutes always match. Activity
-instructions name the curriculum module they belong to and take its minutes from there.
-Each guide has one handout, written as a short HTML page that the loader renders to PDF.
+A guide's agenda is not written here: it is the workshop's curriculum (``workshops.py``), which
+the guide shows on the clock from 9:00. The guide adds notes to the breaks (``BREAK_NOTES``)
+and activity instructions to some modules, each naming the curriculum module it belongs to;
+:func:`agenda_notes` keys them by the module's block in the curriculum, as the guide's editor
+does. Each guide has one handout, written as a short HTML page that the loader renders to PDF.
 """
-
-DAY_STARTS_AT = "09:00"
 
 # Every session needs these, whatever the workshop.
 COMMON_MATERIALS = [
@@ -808,3 +807,38 @@ GUIDES = {
         },
     },
 }
+
+
+def agenda_notes(workshop, activities):
+    """The guide's notes for the modules of ``workshop``'s curriculum: the break notes, and the
+    ``activities`` (each naming its module by title), keyed by the module's block id."""
+    titles = {child.value["title"] for child in workshop.curriculum}
+    for activity in activities:
+        if activity["module"] not in titles:
+            raise ValueError(
+                f"The guide for {workshop.slug!r} describes {activity['module']!r}, "
+                "which is not a module of the workshop's curriculum."
+            )
+    instructions = {activity["module"]: activity for activity in activities}
+    stream = []
+    for child in workshop.curriculum:
+        title = child.value["title"]
+        notes = BREAK_NOTES.get(title, "")
+        activity = instructions.get(title, {})
+        if not (notes or activity):
+            continue
+        if not child.id:
+            raise ValueError(f"Save the workshop {workshop.slug!r} before its guide.")
+        stream.append(
+            {
+                "type": "module",
+                "value": {
+                    "module": child.id,
+                    "notes": notes,
+                    "purpose": activity.get("purpose", ""),
+                    "steps": list(activity.get("steps", [])),
+                    "debrief": activity.get("debrief", ""),
+                },
+            }
+        )
+    return stream

@@ -43,6 +43,8 @@ from courses.models import (
     WorkshopOutcome,
     WorkshopPage,
 )
+from courses.scheduling import facilitator_clashes, spans_of
+from courses.timezones import zone_named
 from facilitators.models import Facilitator, FacilitatorGuidePage, GuideHandout
 from home.models import HomePage, OrganisationSettings
 
@@ -231,54 +233,6 @@ def load_program_requirements(programs, workshop_pages, created):
 # Facilitator guides
 
 
-def agenda_stream(workshop):
-    """The guide's agenda: the workshop's curriculum on the clock, from the start of the day."""
-    clock = datetime.datetime.combine(
-        datetime.date.min, datetime.time.fromisoformat(guides.DAY_STARTS_AT)
-    )
-    items = []
-    for child in workshop.curriculum:
-        module = child.value
-        items.append(
-            {
-                "type": "item",
-                "value": {
-                    "starts_at": clock.time().isoformat(),
-                    "minutes": module["minutes"],
-                    "title": module["title"],
-                    "notes": guides.BREAK_NOTES.get(module["title"], ""),
-                },
-            }
-        )
-        clock += datetime.timedelta(minutes=module["minutes"])
-    return items
-
-
-def activities_stream(workshop, activities):
-    """Activity instructions, each timed like the curriculum module it belongs to."""
-    minutes = {child.value["title"]: child.value["minutes"] for child in workshop.curriculum}
-    items = []
-    for activity in activities:
-        if activity["module"] not in minutes:
-            raise ValueError(
-                f"The guide for {workshop.slug!r} describes {activity['module']!r}, "
-                "which is not a module of the workshop's curriculum."
-            )
-        items.append(
-            {
-                "type": "activity",
-                "value": {
-                    "title": activity["module"],
-                    "minutes": minutes[activity["module"]],
-                    "purpose": activity["purpose"],
-                    "steps": activity["steps"],
-                    "debrief": activity["debrief"],
-                },
-            }
-        )
-    return items
-
-
 def materials_stream(materials):
     return [
         {"type": "material", "value": {"item": item, "quantity": quantity}}
@@ -355,9 +309,8 @@ def load_guides(workshop_pages, created):
             title="Facilitator guide",
             slug="guide",
             introduction=data["introduction"],
-            agenda=agenda_stream(workshop),
+            agenda=guides.agenda_notes(workshop, data["activities"]),
             materials=materials_stream(data["materials"]),
-            activities=activities_stream(workshop, data["activities"]),
             facilitator_notes=data["notes"],
         )
         guide.handouts = [
@@ -373,9 +326,9 @@ def load_guides(workshop_pages, created):
 def load_union_structure(created):
     """Divisions, sectors and locals, by code, name and number."""
     divisions = {}
-    for code, name in union.DIVISIONS:
+    for code, name, zone in union.DIVISIONS:
         divisions[code], was_created = Division.objects.get_or_create(
-            code=code, defaults={"name": name}
+            code=code, defaults={"name": name, "time_zone": zone}
         )
         created["divisions"] += was_created
     sectors = {}
@@ -524,6 +477,8 @@ def load_participants(locals_by_number, created):
                 "name": name,
                 "email": email,
                 "local": locals_by_number[number],
+                # The union's membership records: the demo's locals are confirmed.
+                "local_confirmed": True,
                 "preferred_language": language,
             },
         )
@@ -540,6 +495,7 @@ def load_member_participant(user, locals_by_number, created):
             "name": user.get_full_name(),
             "email": user.email,
             "local": locals_by_number[sessions.MEMBER_LOCAL],
+            "local_confirmed": True,
             "preferred_language": sessions.MEMBER_LANGUAGE,
         },
     )
@@ -567,25 +523,42 @@ def is_working_day(day):
     return day.weekday() < 5 and not winter_holidays
 
 
-def local_time(day, clock):
-    """``day`` at ``clock`` ("09:00") in the site's time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.fromisoformat(clock)))
+def local_time(day, clock, zone=None):
+    """``day`` at ``clock`` ("09:00") in the time zone named ``zone`` (the site's by default)."""
+    moment = datetime.datetime.combine(day, datetime.time.fromisoformat(clock))
+    return timezone.make_aware(moment, zone_named(zone) if zone else None)
 
 
-def session_parts(plan, today):
+def session_zone(plan):
+    """The time zone of a planned session: that of the province of its city, or for an online
+    session that of most of the people taking part (``sessions.ONLINE_DIVISION``)."""
+    if not plan.city:
+        code = sessions.ONLINE_DIVISION
+    elif plan.city in sessions.CITY_DIVISIONS:
+        code = sessions.CITY_DIVISIONS[plan.city]
+    else:
+        raise ValueError(
+            f"The demo session of {plan.workshop!r} is in {plan.city!r}, which is not in "
+            "sessions.CITY_DIVISIONS: say which province it is in."
+        )
+    return next(zone for division, _name, zone in union.DIVISIONS if division == code)
+
+
+def session_parts(plan, today, zone=None):
+    """The parts of a planned session, at the demo's hours in its time zone ``zone``."""
     day = session_day(today, plan.days)
     if not plan.half_days:
         return [
             SessionPart(
-                starts_at=local_time(day, sessions.DAY_STARTS_AT),
-                ends_at=local_time(day, sessions.DAY_ENDS_AT),
+                starts_at=local_time(day, sessions.DAY_STARTS_AT, zone),
+                ends_at=local_time(day, sessions.DAY_ENDS_AT, zone),
             )
         ]
     next_day = session_day(day, 1)
     return [
         SessionPart(
-            starts_at=local_time(half_day, sessions.DAY_STARTS_AT),
-            ends_at=local_time(half_day, sessions.HALF_DAY_ENDS_AT),
+            starts_at=local_time(half_day, sessions.DAY_STARTS_AT, zone),
+            ends_at=local_time(half_day, sessions.HALF_DAY_ENDS_AT, zone),
         )
         for half_day in (day, next_day)
     ]
@@ -600,8 +573,10 @@ def create_session(plan, workshop, today, locals_by_number, facilitators):
                 f"{user.username} is not certified for {workshop.slug!r}: choose another "
                 "facilitator for its demo session."
             )
+    zone = session_zone(plan)
     session = Session(
         workshop=workshop,
+        time_zone=zone,
         language=plan.language,
         venue=plan.venue,
         address=plan.address,
@@ -610,10 +585,36 @@ def create_session(plan, workshop, today, locals_by_number, facilitators):
         capacity=plan.capacity,
         restricted_to_local=locals_by_number[plan.local] if plan.local else None,
     )
-    session.parts = session_parts(plan, today)
+    session.parts = free_parts(plan, today, zone, team)
     session.save()
     session.facilitators.set(team)
     return session
+
+
+def free_parts(plan, today, zone, team):
+    """The plan's parts (see ``session_parts``), moved on a day at a time (back, for a session
+    that has taken place) while one of ``team`` facilitates another session then: weekends and
+    the winter holidays can push two sessions onto the same day."""
+    step = -1 if plan.days < 0 else 1
+    shift = 0
+    parts = session_parts(plan, today, zone)
+    while facilitator_clashes(team, spans_of(parts)):
+        shift += step
+        parts = session_parts(plan, today + datetime.timedelta(days=shift), zone)
+    return parts
+
+
+def free_day(day, zone, team, backwards=False):
+    """``day``, or else the nearest working day after it (before it, ``backwards``) on which
+    none of ``team`` facilitates another session during the demo's day in ``zone``."""
+
+    def demo_day(day):
+        starts, ends = sessions.DAY_STARTS_AT, sessions.DAY_ENDS_AT
+        return [(local_time(day, starts, zone), local_time(day, ends, zone))]
+
+    while facilitator_clashes(team, demo_day(day)):
+        day = session_day(day, -1 if backwards else 1)
+    return day
 
 
 def pick_participants(pool, count, already_placed, start, plan):

@@ -41,6 +41,7 @@ from courses.requests import (
     create_session_from_request,
     submit_request,
 )
+from courses.timezones import suggested_zone_name
 
 from . import loader
 
@@ -258,11 +259,18 @@ def load_request(plan, workshop, locals_by_number, staff, now):
     if plan.status == RequestStatus.IN_REVIEW:
         return session_request
 
-    day = loader.session_day(timezone.localdate(now), plan.session_days)
+    zone = suggested_zone_name(session_request.local)  # that of the local's division
+    day = loader.free_day(
+        loader.session_day(timezone.localdate(now), plan.session_days),
+        zone,
+        [facilitator],
+        backwards=plan.session_days < 0,
+    )
     made = create_session_from_request(
         session_request.pk,
-        starts_at=loader.local_time(day, "09:00"),
-        ends_at=loader.local_time(day, "15:00"),
+        time_zone=zone,
+        starts_at=loader.local_time(day, "09:00", zone),
+        ends_at=loader.local_time(day, "15:00", zone),
         venue=plan.venue,
         city=plan.city,
         capacity=plan.participants,

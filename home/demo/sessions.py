@@ -9,9 +9,10 @@ session is not marked: the demo facilitator takes its attendance and closes it.
 A session that would fall on a weekend or in the winter holidays moves to the nearest working
 day (later for upcoming sessions, earlier for past ones).
 
-Every full-day session runs from 9:00 to 15:00 in the site's time zone, like the workshops'
-agendas; all the in-person sessions are in cities of that time zone. The loader fills each
-session with demo participants who prefer its language (only members of its local when it is
+Every full-day session runs from 9:00 to 15:00 in its own time zone, like the workshops'
+agendas: the zone of the province of its city (``CITY_DIVISIONS``), so that the schedule has
+sessions in Pacific, Eastern, Atlantic and Newfoundland time. The loader fills each session
+with demo participants who prefer its language (only members of its local when it is
 restricted to one), never more than once per workshop.
 """
 
@@ -23,6 +24,23 @@ DAY_STARTS_AT = "09:00"
 DAY_ENDS_AT = "15:00"
 # A session split over two half-days takes the morning of two weekdays in a row.
 HALF_DAY_ENDS_AT = "12:00"
+
+# The province (a division's code in ``union.DIVISIONS``) of each city the demo holds sessions
+# in: a session is in its province's time zone.
+CITY_DIVISIONS = {
+    "Toronto": "ON",
+    "Ottawa": "ON",
+    "Hamilton": "ON",
+    "Oshawa": "ON",
+    "Sudbury": "ON",
+    "Laval": "QC",
+    "Québec": "QC",
+    "Nanaimo": "BC",
+    "Halifax": "NS",
+    "St. John's": "NL",
+}
+# An online session is in the time zone of most of the people taking part.
+ONLINE_DIVISION = "ON"
 
 # The demo member (``union.MEMBER``) enrols as a participant of this local.
 MEMBER_LOCAL = "3247"
@@ -153,9 +171,9 @@ SESSIONS = [
     PlannedSession(
         workshop="union-structure-and-officers-roles",
         days=22,
-        city="Kitchener",
-        venue="Waterloo Region Labour Hall",
-        address="120 Ottawa Street North",
+        city="Halifax",
+        venue="Halifax Labour Centre",
+        address="5450 Cornwallis Street",
         capacity=25,
         facilitators=("jmacdonald",),
         confirmed=23,
@@ -230,9 +248,9 @@ SESSIONS = [
     PlannedSession(
         workshop="supervisors-in-the-union",
         days=53,
-        city="Thunder Bay",
-        venue="Lakehead Labour Centre",
-        address="929 Fort William Road",
+        city="Nanaimo",
+        venue="Nanaimo Labour Hall",
+        address="201 Selby Street",
         capacity=12,
         facilitators=("lgagnon",),
         confirmed=11,
@@ -240,9 +258,9 @@ SESSIONS = [
     PlannedSession(
         workshop="elections-matter",
         days=60,
-        city="Toronto",
-        venue="Toronto Labour Centre",
-        address="25 Cecil Street, second floor",
+        city="St. John's",
+        venue="St. John's Labour Temple",
+        address="368 Hamilton Avenue",
         capacity=24,
         facilitators=("jmacdonald",),
         confirmed=8,

@@ -4,6 +4,7 @@ The locals and people are invented. They are the same on every install so that a
 a screenshot or a bug report can name "Local 3247" or "member@example.org" and be understood.
 """
 
+from courses.choices import TimeZone
 from courses.roles import FACILITATORS_GROUP, STAFF_GROUP
 
 ORGANISATION = {
@@ -62,14 +63,15 @@ WORKSHOP_INDEX = {
     ),
 }
 
+# (code, name, time zone): a division's zone is suggested for the sessions held there.
 DIVISIONS = [
-    ("ON", "Ontario"),
-    ("BC", "British Columbia"),
-    ("NS", "Nova Scotia"),
-    ("NL", "Newfoundland and Labrador"),
-    ("QC", "Quebec"),
-    ("MB", "Manitoba"),
-    ("AB", "Alberta"),
+    ("ON", "Ontario", TimeZone.EASTERN),
+    ("BC", "British Columbia", TimeZone.PACIFIC),
+    ("NS", "Nova Scotia", TimeZone.ATLANTIC),
+    ("NL", "Newfoundland and Labrador", TimeZone.NEWFOUNDLAND),
+    ("QC", "Quebec", TimeZone.EASTERN),
+    ("MB", "Manitoba", TimeZone.CENTRAL),
+    ("AB", "Alberta", TimeZone.MOUNTAIN),
 ]
 
 HEALTH_CARE = "Health care"

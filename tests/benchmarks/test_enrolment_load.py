@@ -1,4 +1,7 @@
-"""Enrolment under parallel load: 200 members POST the enrolment form of a 25-seat session.
+"""Enrolment under parallel load: 200 members press "Confirm my place" for a 25-seat session.
+
+Each member first asks to enrol (one by one, not measured), as the form does; then all of them
+confirm from their links at once, which is where seats are allocated under the session lock.
 
 The requests go over real HTTP to Django's threaded development server (the one behind
 pytest-django's ``live_server``: one process, one thread and one database connection per
@@ -7,7 +10,8 @@ are therefore those of a single Python process on this machine, not of a product
 what they show is the cost of the session lock when every request wants the same row.
 
 Each configuration runs in a fresh session with fresh members. Correctness is asserted
-(exactly 25 confirmed and 175 waitlisted, every request redirected to its result, no 5xx);
+(exactly 25 confirmed and 175 waitlisted, every confirmation redirected to its result, no
+5xx);
 times are printed, never asserted.
 """
 
@@ -18,7 +22,7 @@ import pytest
 from courses.choices import EnrollmentStatus
 from tests.concurrency import (
     ON_POSTGRESQL,
-    enrol_over_http,
+    confirm_over_http,
     latency_summary,
     live_server_for_load,
     make_local,
@@ -48,7 +52,7 @@ IN_FLIGHT = [1, 10, 50]
 ROUNDS = 3
 
 
-def test_enrolment_under_parallel_load(catalogue, report):
+def test_enrolment_under_parallel_load(catalogue, report, no_rate_limits):
     workshop = WorkshopPageFactory(parent=catalogue)
     local = make_local()
     rows = []
@@ -60,7 +64,7 @@ def test_enrolment_under_parallel_load(catalogue, report):
                     REQUESTS, local, prefix=f"load-{in_flight}-{round_number}-"
                 )
 
-                run = enrol_over_http(url, session, participants, workers=in_flight)
+                run = confirm_over_http(url, session, participants, workers=in_flight)
 
                 assert [outcome.error for outcome in run.errors] == []
                 statuses = Counter(outcome.value.status for outcome in run.outcomes)
@@ -88,7 +92,7 @@ def test_enrolment_under_parallel_load(catalogue, report):
                 )
 
     report(
-        f"Enrolment under parallel load: {REQUESTS} POSTs for {CAPACITY} seats",
+        f"Enrolment under parallel load: {REQUESTS} confirmations for {CAPACITY} seats",
         [
             "in flight",
             "round",

@@ -1,7 +1,10 @@
-"""A visitor takes the last seat of a session, signs in by emailed link and gives the seat up.
+"""A visitor takes the last seat of a session by confirming from the emailed link, comes back
+by a sign-in link and gives the seat up.
 
-workshop page → enrol form → "You are enrolled" → sign-in link by email → My learning → cancel;
-the first person on the waitlist then gets the seat and an email saying so.
+workshop page → enrol form → "Check your email" → the link's page (a mail scanner opening it
+first changes nothing) → "Confirm my place" → "You are enrolled" → My learning → sign out →
+sign-in link by email → "Sign in" → My learning → cancel; the first person on the waitlist then
+gets the seat and an email saying so.
 """
 
 import re
@@ -25,6 +28,7 @@ VISITOR_EMAIL = "alex.rivera@example.org"
 WAITING_EMAIL = "sam.waiting@example.org"
 
 SIGN_IN_LINK = re.compile(r"https?://\S+/sign-in/link/\S+")
+CONFIRM_LINK = re.compile(r"https?://\S+/enrolments/confirm/\S+/")
 
 
 def on_live_server(url):
@@ -38,7 +42,7 @@ def emails_to(outbox, address, subject):
 
 
 def test_a_visitor_takes_the_last_seat_and_gives_it_back_to_the_waitlist(
-    page, catalogue, mailoutbox
+    page, browser, live_server, catalogue, mailoutbox
 ):
     # Build and read everything before the browser starts asking the live server for pages.
     workshop = WorkshopPageFactory(parent=catalogue, title=WORKSHOP, slug="handling-conflict")
@@ -59,11 +63,31 @@ def test_a_visitor_takes_the_last_seat_and_gives_it_back_to_the_waitlist(
     page.get_by_label("Email", exact=True).fill(VISITOR_EMAIL)
     page.get_by_label("Your local").fill(local.number)
     page.get_by_role("radio", name="English").check()
-    page.get_by_role("button", name="Enrol", exact=True).click()
+    page.get_by_role("button", name="Email me a link to confirm").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(page.get_by_text(VISITOR_EMAIL)).to_be_visible()
+    page.wait_for_load_state("networkidle")  # the server is idle: the database is ours again
+    assert not Enrollment.objects.filter(participant__email=VISITOR_EMAIL).exists()
+    [confirm_email] = emails_to(mailoutbox, VISITOR_EMAIL, f"Confirm your place: {WORKSHOP}")
+    confirm_link = on_live_server(CONFIRM_LINK.search(confirm_email.body).group())
+
+    # A mail scanner opens the link in a browser of its own: nothing happens.
+    scanner = browser.new_context(base_url=live_server.url)
+    scanned = scanner.new_page()
+    scanned.goto(confirm_link)
+    expect(scanned.get_by_role("button", name="Confirm my place")).to_be_visible()
+    scanner.close()
+    assert not Enrollment.objects.filter(participant__email=VISITOR_EMAIL).exists()
+
+    page.goto(confirm_link)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Confirm your place")
+    expect(page.get_by_label("Your name")).to_have_value(VISITOR_NAME)
+    page.get_by_role("button", name="Confirm my place").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("You are enrolled")
     expect(page.get_by_text(VISITOR_EMAIL)).to_be_visible()
-    page.wait_for_load_state("networkidle")  # the server is idle: the database is ours again
+    page.wait_for_load_state("networkidle")
     visitor = Enrollment.objects.get(participant__email=VISITOR_EMAIL)
     assert visitor.session_id == session.pk
     assert visitor.status == EnrollmentStatus.CONFIRMED
@@ -75,8 +99,15 @@ def test_a_visitor_takes_the_last_seat_and_gives_it_back_to_the_waitlist(
         participant=ParticipantFactory(email=WAITING_EMAIL, local=local),
     )
 
+    # Confirming signed the visitor in: My learning shows the seat.
     page.get_by_role("link", name="See all your enrolments in My learning").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My learning")
+    upcoming = page.get_by_role("region", name="Upcoming sessions")
+    expect(upcoming.get_by_role("heading", level=3)).to_have_text(WORKSHOP)
+    page.get_by_role("button", name="Sign out").click()
 
+    # Coming back later, by a sign-in link.
+    page.goto("/my-learning/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to My learning")
     page.get_by_label("Email").fill(VISITOR_EMAIL)
     page.get_by_role("button", name="Email me a sign-in link").click()
@@ -85,6 +116,7 @@ def test_a_visitor_takes_the_last_seat_and_gives_it_back_to_the_waitlist(
     [sign_in_email] = emails_to(mailoutbox, VISITOR_EMAIL, "Sign in to My learning")
     link = SIGN_IN_LINK.search(sign_in_email.body).group()
     page.goto(on_live_server(link))
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
     expect(page).to_have_url(re.compile(r"/my-learning/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My learning")

@@ -1,8 +1,8 @@
 """A facilitator takes today's attendance on a phone, adds a walk-in and closes the session.
 
 admin log-in → My sessions to facilitate → roster → one save for the whole room → walk-in →
-close → outcomes; then a participant signs in by emailed link and finds the completed session
-in My learning.
+close → summary → confirm → outcomes; then a participant signs in by emailed link and finds the
+completed session in My learning.
 """
 
 import re
@@ -80,8 +80,9 @@ def test_a_facilitator_takes_attendance_and_closes_todays_session_on_a_phone(
 
     expect(page).to_have_url(re.compile(r"/facilitate/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My sessions to facilitate")
-    today = page.get_by_role("region", name="Today and upcoming")
-    expect(today.get_by_role("heading", level=3)).to_have_text(WORKSHOP)
+    today = page.get_by_role("region", name="This week")
+    expect(today.get_by_role("heading", level=3)).to_contain_text("Today")
+    expect(today.get_by_role("heading", level=4)).to_contain_text(WORKSHOP)
     expect(today.get_by_text("3 confirmed of 25 places")).to_be_visible()
     today.get_by_role(
         "link", name=re.compile(rf"^Roster and attendance\s*:\s*{re.escape(WORKSHOP)}$")
@@ -126,6 +127,12 @@ def test_a_facilitator_takes_attendance_and_closes_todays_session_on_a_phone(
     page.get_by_role("region", name="Close the session").get_by_role(
         "button", name="Close session"
     ).click()
+
+    # A summary first: nothing is recorded until it is confirmed.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Close the session?")
+    expect(page.get_by_role("heading", name="Completed: 2 people", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Not completed: 2 people")).to_be_visible()
+    page.get_by_role("button", name="Confirm and close the session").click()
 
     expect(page.get_by_role("status").first).to_contain_text(
         "The session is closed: 2 completed, 2 did not."
@@ -187,6 +194,7 @@ def test_a_facilitator_takes_attendance_and_closes_todays_session_on_a_phone(
         [sign_in_email] = emails_to(mailoutbox, PRESENT[1], "Sign in to My learning")
         link = SIGN_IN_LINK.search(sign_in_email.body).group()
         member.goto(on_live_server(link))
+        member.get_by_role("button", name="Sign in", exact=True).click()
 
         expect(member).to_have_url(re.compile(r"/my-learning/$"))
         expect(member.get_by_role("heading", level=1)).to_have_text("My learning")

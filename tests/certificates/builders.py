@@ -12,8 +12,8 @@ ABSENT = AttendanceStatus.ABSENT
 
 
 def days_ago(days):
-    """2 p.m. ``days`` days ago (aware)."""
-    return (timezone.now() - timedelta(days=days)).replace(
+    """2 p.m. ``days`` days ago, in the site's time zone (aware)."""
+    return (timezone.localtime() - timedelta(days=days)).replace(
         hour=14, minute=0, second=0, microsecond=0
     )
 

@@ -487,6 +487,20 @@ def test_reissuing_revokes_the_old_certificate_and_a_new_one_replaces_it(
     assert mail.outbox[-1].subject == "Your corrected certificate: " + certificate.title
 
 
+def test_a_name_corrected_on_a_certificate_is_corrected_on_the_persons_record(certificate, staff):
+    participant = certificate.participant
+    participant.name = "Marie Tremblay"
+    participant.save()
+
+    reissue(certificate.pk, holder_name="Marie  Tremblay-Roy", user=staff)
+
+    participant.refresh_from_db()
+    assert participant.name == "Marie Tremblay-Roy"
+    entry = ModelLogEntry.objects.for_instance(participant).get()
+    assert entry.user == staff
+    assert entry.data["previous_name"] == "Marie Tremblay"
+
+
 def test_reissuing_is_refused_without_a_name_or_twice_or_once_revoked(certificate, staff):
     with pytest.raises(NameRequired):
         reissue(certificate.pk, holder_name="  ", user=staff)

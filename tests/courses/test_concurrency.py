@@ -16,9 +16,9 @@ import pytest
 import courses.enrollment
 from courses.choices import EnrollmentStatus
 from courses.enrollment import enrol, waitlist_position
-from courses.models import Enrollment
+from courses.models import Enrollment, PendingEnrollment
 from tests.concurrency import (
-    enrol_over_http,
+    confirm_over_http,
     live_server_for_load,
     make_local,
     make_participants,
@@ -70,6 +70,7 @@ def test_parallel_enrolments_fill_exactly_the_capacity_and_queue_the_rest(sessio
     assert sum(outcome.value.confirmed for outcome in run.outcomes) == CAPACITY
     assert seat_counts(session) == {
         EnrollmentStatus.CONFIRMED: CAPACITY,
+        EnrollmentStatus.OFFERED: 0,
         EnrollmentStatus.WAITLISTED: WAITING,
         EnrollmentStatus.CANCELLED: 0,
     }
@@ -137,27 +138,29 @@ HTTP_WORKERS = 50
 
 
 @pytest.fixture
-def server_url(db):
+def server_url(db, no_rate_limits):
     with live_server_for_load() as url:
         yield url
 
 
-def test_parallel_enrolment_requests_fill_exactly_the_free_seats(server_url, catalogue):
+def test_parallel_confirmations_fill_exactly_the_free_seats(server_url, catalogue):
     session = make_session(WorkshopPageFactory(parent=catalogue), HTTP_CAPACITY)
     participants = make_participants(HTTP_ATTEMPTS, local=make_local())
 
-    run = enrol_over_http(server_url, session, participants, workers=HTTP_WORKERS)
+    run = confirm_over_http(server_url, session, participants, workers=HTTP_WORKERS)
 
     assert [outcome.error for outcome in run.errors] == []
     statuses = Counter(outcome.value.status for outcome in run.outcomes)
-    assert statuses == {302: HTTP_ATTEMPTS}, "every enrolment redirects to its result page"
+    assert statuses == {302: HTTP_ATTEMPTS}, "every confirmation redirects to its result page"
     assert {outcome.value.location for outcome in run.outcomes} == {
         f"/sessions/{session.pk}/enrol/done/"
     }
     assert seat_counts(session) == {
         EnrollmentStatus.CONFIRMED: HTTP_CAPACITY,
+        EnrollmentStatus.OFFERED: 0,
         EnrollmentStatus.WAITLISTED: HTTP_ATTEMPTS - HTTP_CAPACITY,
         EnrollmentStatus.CANCELLED: 0,
     }
     enrolled = Enrollment.objects.filter(session=session).values_list("participant_id", flat=True)
     assert sorted(enrolled) == sorted(participant.pk for participant in participants)
+    assert not PendingEnrollment.objects.filter(session=session).exists()

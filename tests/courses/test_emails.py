@@ -12,6 +12,7 @@ from courses.choices import EnrollmentStatus
 from courses.enrollment import cancel, cancel_session, enrol
 from courses.models import Enrollment
 from courses.tasks import send_enrollment_email
+from tests.courses.calendars import attachment as calendar_attachment
 from tests.factories import ParticipantFactory, SessionFactory, WorkshopPageFactory
 
 CANCEL_LINK = re.compile(r"http://testserver(/enrolments/cancel/[^/\s]+/)")
@@ -52,13 +53,6 @@ def html_of(message):
     [(html, mimetype)] = message.alternatives
     assert mimetype == "text/html"
     return html
-
-
-def calendar_attachment(message):
-    [(filename, content, mimetype)] = message.attachments
-    assert filename.endswith(".ics")
-    assert mimetype == "text/calendar"
-    return content if isinstance(content, bytes) else content.encode()
 
 
 def events_of(ics):
@@ -161,16 +155,35 @@ def test_the_promotion_email_brings_the_calendar_file(session, send):
 
 
 @pytest.mark.django_db
-def test_the_session_cancelled_email_has_no_cancel_link_or_calendar(session, send):
+def test_the_session_cancelled_email_has_no_cancel_link_and_cancels_the_event(session, send):
     enrol(session.pk, ParticipantFactory(email="ana@example.org").pk)
 
-    [message] = send(cancel_session, session.pk)
+    [message] = send(cancel_session, session.pk, reason="The venue flooded.")
 
     assert message.to == ["ana@example.org"]
     assert message.subject == "Session cancelled: Stopping Workplace Bullying"
     assert "has been cancelled" in message.body
-    assert message.attachments == []
+    assert "The venue flooded." in message.body
+    calendar = Calendar.from_ical(calendar_attachment(message))
+    assert str(calendar["method"]) == "CANCEL"
+    assert {str(event["status"]) for event in events_of(calendar_attachment(message))} == {
+        "CANCELLED"
+    }
     assert not CANCEL_LINK.search(message.body)
+
+
+@pytest.mark.django_db
+def test_mail_clients_are_told_to_add_or_remove_the_events_in_the_attachment_header(session, send):
+    [confirmation] = send(enrol, session.pk, ParticipantFactory(email="ana@example.org").pk)
+    [cancellation] = send(cancel_session, session.pk, reason="The venue flooded.")
+
+    for message, method in ((confirmation, "PUBLISH"), (cancellation, "CANCEL")):
+        [part] = message.attachments
+        assert part.get_content_type() == "text/calendar"
+        assert part.get_param("method") == method
+        assert part.get_param("charset") == "utf-8"
+        assert part.get_filename() == "session.ics"
+        assert part["Content-Disposition"].startswith("attachment")
 
 
 @pytest.mark.django_db

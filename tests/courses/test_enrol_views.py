@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 
 from django.core import mail, signing
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 
 import pytest
@@ -13,7 +13,8 @@ import pytest
 from courses import emails
 from courses.choices import EnrollmentStatus, SessionStatus
 from courses.emails import cancel_token
-from courses.models import Enrollment, Participant
+from courses.models import Enrollment, Participant, PendingEnrollment
+from tests.enrolment import ask, confirm_link, confirmation_links, enrol_by_email
 from tests.factories import (
     EnrollmentFactory,
     LocalFactory,
@@ -86,23 +87,29 @@ def test_everyone_may_see_the_enrol_form(client_as, users, session, role):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ROLES)
-def test_everyone_may_enrol_and_is_shown_the_result(
-    client_as, users, session, local, role, django_capture_on_commit_callbacks
-):
+@pytest.mark.parametrize("role", ["anonymous", "participant", "facilitator", "staff"])
+def test_everyone_may_enrol_by_confirming_from_the_email(client_as, users, session, local, role):
     client = client_as(users[role])
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(enrol_url(session), form_data(accessibility_needs="Step-free"))
+    asked = ask(client, session, form_data(accessibility_needs="Step-free"))
 
-    assert response.status_code == 302
-    assert response.url == result_url(session)
+    assert asked.status_code == 302
+    assert asked.url == f"/sessions/{session.pk}/enrol/check-your-email/"
+    assert not Enrollment.objects.exists()
+    assert not Participant.objects.exists()
+    assert "ana@example.org" in client.get(asked.url).text
+    [link] = confirmation_links("ana@example.org")
+
+    confirmed = confirm_link(client, link)
+
+    assert confirmed.status_code == 302
+    assert confirmed.url == result_url(session)
     enrollment = Enrollment.objects.get()
     assert enrollment.status == EnrollmentStatus.CONFIRMED
     assert enrollment.accessibility_needs == "Step-free"
     assert enrollment.participant.local == local
-    assert [message.to for message in mail.outbox] == [["ana@example.org"]]
-    result = client.get(response.url)
+    assert not enrollment.participant.local_confirmed
+    result = client.get(confirmed.url)
     assert result.status_code == 200
     assert "You are enrolled" in result.text
     assert "Confirmed" in result.text
@@ -112,19 +119,20 @@ def test_everyone_may_enrol_and_is_shown_the_result(
 @pytest.mark.django_db
 def test_a_full_session_puts_people_on_the_waitlist_with_their_position(client, session, local):
     EnrollmentFactory.create_batch(session.capacity, session=session)
-    assert "Join the waitlist" in client.get(enrol_url(session)).text
+    assert "Email me a link to join the waitlist" in client.get(enrol_url(session)).text
 
-    first = client.post(enrol_url(session), form_data(), follow=True)
-    second = Client().post(enrol_url(session), form_data(email="ben@example.org"), follow=True)
+    first = enrol_by_email(client, session, form_data())
+    second_client = Client()
+    second = enrol_by_email(second_client, session, form_data(email="ben@example.org"))
 
-    assert "You are on the waitlist, position 1" in first.text
-    assert "You are on the waitlist, position 2" in second.text
+    assert "You are on the waitlist, position 1" in client.get(first.url).text
+    assert "You are on the waitlist, position 2" in second_client.get(second.url).text
     assert Enrollment.objects.filter(status=EnrollmentStatus.WAITLISTED).count() == 2
 
 
 @pytest.mark.django_db
-def test_the_result_page_is_shown_only_in_the_browser_that_enrolled(client, session, local):
-    client.post(enrol_url(session), form_data())
+def test_the_result_page_is_shown_only_in_the_browser_that_confirmed(client, session, local):
+    enrol_by_email(client, session, form_data())
 
     stranger = Client().get(result_url(session))
 
@@ -134,15 +142,37 @@ def test_the_result_page_is_shown_only_in_the_browser_that_enrolled(client, sess
 
 
 @pytest.mark.django_db
-def test_a_signed_in_member_finds_their_details_filled_in(client, participant, session, local):
+def test_a_signed_in_member_enrols_in_one_click(client, participant, session, local):
     ParticipantFactory(user=participant, name="Pat Member", email="pat@example.org", local=local)
     client.force_login(participant)
 
-    form = client.get(enrol_url(session)).context["form"]
+    page = client.get(enrol_url(session))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(enrol_url(session), {"childcare_needs": "One child, 4"})
 
-    assert form["name"].value() == "Pat Member"
-    assert form["email"].value() == "pat@example.org"
-    assert form["local"].value() == "3247 — Social Services Workers"
+    assert set(page.context["form"].fields) == {"accessibility_needs", "childcare_needs"}
+    assert "Pat Member" in page.text
+    assert "pat@example.org" in page.text
+    assert response.status_code == 302
+    assert response.url == result_url(session)
+    enrollment = Enrollment.objects.get()
+    assert enrollment.participant.email == "pat@example.org"
+    assert enrollment.childcare_needs == "One child, 4"
+    assert [message.to for message in mail.outbox] == [["pat@example.org"]]
+
+
+@pytest.mark.django_db
+def test_a_signed_in_member_is_told_why_a_rule_refuses(client, participant, workshop, local):
+    other = LocalFactory(number="1001", name="Library Workers")
+    session = SessionFactory(workshop=workshop, restricted_to_local=other)
+    ParticipantFactory(user=participant, local=local, local_confirmed=True)
+    client.force_login(participant)
+
+    response = client.post(enrol_url(session), {})
+
+    assert response.status_code == 200
+    assert "This session is only for members of Local 1001" in response.text
+    assert not Enrollment.objects.exists()
 
 
 @pytest.mark.django_db
@@ -198,10 +228,10 @@ def test_garbage_is_refused_at_its_field_never_with_an_error_page(
 
 @pytest.mark.django_db
 def test_a_repeated_field_takes_the_last_value(client, session, local):
-    response = client.post(enrol_url(session), form_data(email=["a@example.org", "b@example.org"]))
+    response = ask(client, session, form_data(email=["a@example.org", "b@example.org"]))
 
     assert response.status_code == 302
-    assert Enrollment.objects.get().participant.email == "b@example.org"
+    assert [message.to for message in mail.outbox] == [["b@example.org"]]
 
 
 @pytest.mark.django_db
@@ -278,42 +308,50 @@ def test_the_deadline_passing_while_the_form_is_open_is_explained(client, worksh
 
 
 @pytest.mark.django_db
-def test_enrolling_twice_says_so_and_points_to_my_learning(client, session, local):
-    client.post(enrol_url(session), form_data())
+def test_enrolling_twice_is_said_in_the_email_not_on_the_form(client, session, local):
+    enrol_by_email(client, session, form_data())
+    mail.outbox.clear()
 
-    again = Client().post(enrol_url(session), form_data(email="ANA@example.org"))
+    again = ask(Client(), session, form_data(email="ANA@example.org"))
 
-    assert again.status_code == 200
-    assert "You are already enrolled in this session." in again.text
-    assert "/my-learning/" in again.text
+    assert again.status_code == 302
+    assert again.url == f"/sessions/{session.pk}/enrol/check-your-email/"
+    [message] = mail.outbox
+    assert "already enrolled in it or on its waitlist" in message.body
+    assert "/my-learning/" in message.body
+    assert "/enrolments/confirm/" not in message.body
     assert Enrollment.objects.count() == 1
     assert Participant.objects.count() == 1
 
 
 @pytest.mark.django_db
-def test_a_session_for_another_local_refuses_with_a_reason(client, workshop, local):
+def test_a_session_for_another_local_is_refused_in_the_email(client, workshop, local):
     other = LocalFactory(number="1001", name="Library Workers")
     session = SessionFactory(workshop=workshop, restricted_to_local=other)
 
-    response = client.post(enrol_url(session), form_data())
+    response = ask(client, session, form_data(local="1001"))
 
-    assert response.status_code == 200
-    assert "This session is only for members of" in response.text
-    assert 'value="Ana Lima"' in response.text
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert "only for members of Local 1001" in message.body
+    assert "/enrolments/confirm/" not in message.body
     assert not Enrollment.objects.exists()
+    assert not PendingEnrollment.objects.exists()
 
 
 @pytest.mark.django_db
-def test_a_missing_prerequisite_is_named_on_the_form(client, catalogue, workshop, local):
+def test_a_missing_prerequisite_is_named_in_the_email(client, catalogue, workshop, local):
     advanced = WorkshopPageFactory(
         parent=catalogue, title="Solidarity in Action", prerequisites=[workshop]
     )
     session = SessionFactory(workshop=advanced)
 
-    response = client.post(enrol_url(session), form_data())
+    response = ask(client, session, form_data())
 
-    assert response.status_code == 200
-    assert "Please take “Global Solidarity” first" in response.text
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert "Please take it first" in message.body
+    assert "Global Solidarity" in message.body
     assert not Enrollment.objects.exists()
 
 

@@ -381,7 +381,7 @@ def test_cancelling_a_session_cancels_everyone_and_tells_each(
     gone = EnrollmentFactory(session=session, status=EnrollmentStatus.CANCELLED)
 
     with django_capture_on_commit_callbacks(execute=True):
-        cancelled = cancel_session(session.pk)
+        cancelled = cancel_session(session.pk, reason="The facilitator is ill.")
 
     assert {enrollment.pk for enrollment in cancelled} == {enrollment.pk for enrollment in active}
     session.refresh_from_db()

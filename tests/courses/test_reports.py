@@ -251,6 +251,7 @@ def test_session_report_csv_matches_the_figures(client_as, staff, year):
         "Status",
         "Capacity",
         "Confirmed",
+        "Offered a place",
         "Waitlisted",
         "Cancelled",
         "Attended",
@@ -259,13 +260,13 @@ def test_session_report_csv_matches_the_figures(client_as, staff, year):
         "Completion rate (%)",
     ]
     assert lines == [
-        ["Bullying", "2025-06-03", "English", "Scheduled", "10", "1", "0", "0", "0", "0"]
+        ["Bullying", "2025-06-03", "English", "Scheduled", "10", "1", "0", "0", "0", "0", "0"]
         + ["10.0", ""],
-        ["Bargaining", "2025-05-05", "English", "Cancelled", "25", "0", "0", "1", "0", "0"]
+        ["Bargaining", "2025-05-05", "English", "Cancelled", "25", "0", "0", "0", "1", "0", "0"]
         + ["0.0", ""],
-        ["Bullying", "2025-04-20", "French", "Delivered", "2", "1", "2", "0", "1", "1"]
+        ["Bullying", "2025-04-20", "French", "Delivered", "2", "1", "0", "2", "0", "1", "1"]
         + ["50.0", "100.0"],
-        ["Bargaining", "2025-03-12", "English", "Delivered", "4", "3", "1", "1", "2", "1"]
+        ["Bargaining", "2025-03-12", "English", "Delivered", "4", "3", "0", "1", "1", "2", "1"]
         + ["75.0", "33.3"],
     ]
 
@@ -280,7 +281,7 @@ def test_session_report_xlsx_matches_the_figures(client_as, staff, year):
     assert [line[0] for line in lines] == ["Bullying", "Bargaining", "Bargaining"]
     march = lines[-1]
     assert march[1].isoformat() == "2025-03-12"
-    assert march[3:] == ["Delivered", 4, 3, 1, 1, 2, 1, 75.0, 33.3]
+    assert march[3:] == ["Delivered", 4, 3, 0, 1, 1, 2, 1, 75.0, 33.3]
 
 
 # Completions by local
@@ -461,12 +462,13 @@ def test_demand_report_downloads(client_as, staff, year):
         "1",
         "4",
         "3",
+        "0",
         "1",
         "75.0",
         "0",
         "0",
     ]
-    assert sheet[3] == ["Strategic planning", None, 0, 0, 0, 0, 0, None, 2, 1]
+    assert sheet[3] == ["Strategic planning", None, 0, 0, 0, 0, 0, 0, None, 2, 1]
 
 
 # Who may open the reports

@@ -3,6 +3,7 @@ facilitator, and the session made from a request, which only takes members of th
 
 import re
 from datetime import timedelta
+from functools import partial
 
 from django.core import mail
 from django.utils import timezone
@@ -114,6 +115,11 @@ def make_scheduled(session_request, user):
     return create_session_from_request(
         session_request.pk, starts_at=starts_at, ends_at=ends_at, user=user
     ).session
+
+
+def after(session):
+    """An hour after the session ended: it took place, and can be closed."""
+    return session.ends_at + timedelta(hours=1)
 
 
 # Submitting
@@ -252,7 +258,7 @@ def test_creating_the_session_schedules_the_request(session_request, staff, send
 def test_closing_the_session_delivers_the_request(session_request, staff, send):
     session = make_scheduled(session_request, staff)
 
-    _result, emails = send(close_session, session.pk, user=staff)
+    _result, emails = send(close_session, session.pk, user=staff, now=after(session))
 
     session_request.refresh_from_db()
     assert session_request.status == RequestStatus.DELIVERED
@@ -268,7 +274,7 @@ def test_closing_the_session_delivers_a_request_taken_back_into_review(
     session = make_scheduled(session_request, staff)
     change_status(session_request.pk, RequestStatus.IN_REVIEW, user=staff)
 
-    send(close_session, session.pk, user=staff)
+    send(close_session, session.pk, user=staff, now=after(session))
 
     session_request.refresh_from_db()
     assert session_request.status == RequestStatus.DELIVERED
@@ -277,10 +283,10 @@ def test_closing_the_session_delivers_a_request_taken_back_into_review(
 @pytest.mark.django_db
 def test_closing_again_after_reopening_changes_nothing(session_request, staff, send):
     session = make_scheduled(session_request, staff)
-    send(close_session, session.pk, user=staff)
+    send(close_session, session.pk, user=staff, now=after(session))
     reopen_session(session.pk, user=staff)
 
-    _result, emails = send(close_session, session.pk, user=staff)
+    _result, emails = send(close_session, session.pk, user=staff, now=after(session))
 
     session_request.refresh_from_db()
     assert session_request.status == RequestStatus.DELIVERED
@@ -294,7 +300,7 @@ def test_closing_again_after_reopening_changes_nothing(session_request, staff, s
 def test_closing_a_session_made_without_a_request_is_left_alone(staff, send):
     session = SessionFactory()
 
-    send(close_session, session.pk, user=staff)
+    send(close_session, session.pk, user=staff, now=after(session))
 
     assert SessionRequest.objects.count() == 0
 
@@ -440,11 +446,15 @@ def test_the_session_only_takes_members_of_that_local(session_request, staff, lo
     session = make_scheduled(session_request, staff)
     elsewhere = LocalFactory(number="1104")
 
-    member = enrol_person(session.pk, name="Ana", email="ana@example.org", local=local)
+    staff_enrols = partial(enrol_person, session.pk, source=EnrollmentSource.STAFF)
+    member = staff_enrols(name="Ana", email="ana@example.org", local=local)
     with pytest.raises(NotEligible):
-        enrol_person(session.pk, name="Bea", email="bea@example.org", local=elsewhere)
+        staff_enrols(name="Bea", email="bea@example.org", local=elsewhere)
     with pytest.raises(NotEligible):
-        enrol_person(session.pk, name="Cy", email="cy@example.org", local=None)
+        staff_enrols(name="Cy", email="cy@example.org", local=None)
+    # Someone saying for themselves that they belong to the local is not enough.
+    with pytest.raises(NotEligible):
+        enrol_person(session.pk, name="Di", email="di@example.org", local=local)
 
     assert member.confirmed
     assert list(session.enrollments.values_list("participant__email", flat=True)) == [

@@ -62,8 +62,11 @@ def local(db):
 
 @pytest.fixture
 def assigned(workshop):
-    """A facilitator certified for the workshop and assigned to the request."""
-    return FacilitatorFactory(user__username="assigned", certified_workshops=[workshop]).user
+    """A facilitator certified for the workshop and assigned to the request, who facilitates
+    in English and French (the session made from the request is in French)."""
+    return FacilitatorFactory(
+        user__username="assigned", certified_workshops=[workshop], teaches_in_french=True
+    ).user
 
 
 @pytest.fixture

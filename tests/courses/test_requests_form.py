@@ -333,6 +333,22 @@ def test_a_workshop_that_is_not_offered_on_request_is_refused(client, page, loca
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "workshop_id", ["99999999999999999999999", "-1", "1e309", "NaN", "0x10", "", "\x00"]
+)
+def test_an_impossible_workshop_is_refused_at_its_field(client, page, workshop, local, workshop_id):
+    data = form_data(workshop)
+    data["workshop"] = workshop_id
+
+    response = client.post(FORM_URL, data)
+
+    assert response.status_code == 200
+    assert "workshop" in errors_of(response)
+    assert 'value="Robin Tremblay"' in response.text
+    assert SessionRequest.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_several_mistakes_are_all_told_at_once(client, page, workshop, local):
     response = client.post(
         FORM_URL,

@@ -258,7 +258,8 @@ def test_the_session_list_costs_the_same_however_many_sessions(
 
 @pytest.mark.django_db
 def test_staff_create_a_session_with_its_dates(client, staff, workshop):
-    facilitator = FacilitatorFactory(certified_workshops=[workshop]).user
+    # The session is in French: its facilitator facilitates in French.
+    facilitator = FacilitatorFactory(certified_workshops=[workshop], teaches_in_french=True).user
     client.force_login(staff)
     data = session_form_data(
         workshop,
@@ -493,7 +494,9 @@ def test_staff_cancel_a_session_and_everyone_is_told(
     assert "The 2 people enrolled or waiting will be told by email" in confirm.text
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("cancel_session", session.pk), follow=True)
+        response = client.post(
+            url("cancel_session", session.pk), {"reason": "The venue is closed."}, follow=True
+        )
 
     assert "The session is cancelled. 2 people will be told by email." in response.text
     session.refresh_from_db()
@@ -510,10 +513,12 @@ def test_staff_cancel_a_session_and_everyone_is_told(
 @pytest.mark.django_db
 def test_a_cancelled_session_cannot_be_cancelled_again(client, staff, session):
     client.force_login(staff)
-    client.post(url("cancel_session", session.pk))
+    client.post(url("cancel_session", session.pk), {"reason": "The venue is closed."})
     mail.outbox.clear()
 
-    response = client.post(url("cancel_session", session.pk), follow=True)
+    response = client.post(
+        url("cancel_session", session.pk), {"reason": "The venue is closed."}, follow=True
+    )
 
     assert "Only a scheduled session can be cancelled." in response.text
     assert mail.outbox == []

@@ -36,6 +36,13 @@ def signed_in_user(client):
     return client.session.get("_auth_user_id")
 
 
+def use_link(client, link):
+    """Open a sign-in link and press its "Sign in" button, as a member does."""
+    page = client.get(link)
+    assert page.status_code == 200, page.status_code
+    return client.post(link, {"next": page.context["next"]})
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_everyone_may_ask_for_a_link(client_as, users, role):
@@ -74,10 +81,10 @@ def test_the_answer_is_the_same_for_known_and_unknown_addresses(client, member):
 def test_the_link_signs_in_and_lands_on_my_learning(client, member):
     ask_for_link(client, "ANA@example.org ")
     [message] = mail.outbox
-    assert message.to == ["ANA@example.org"]
+    assert message.to == ["ana@example.org"]  # the address on record
     browser = Client()
 
-    response = browser.get(link_in(message))
+    response = use_link(browser, link_in(message))
 
     assert response.status_code == 302
     assert response.url == "/my-learning/"
@@ -118,7 +125,7 @@ def test_an_existing_account_with_the_same_address_is_linked(client, participant
 def test_a_link_works_only_once(client, member):
     ask_for_link(client, "ana@example.org")
     link = link_in(mail.outbox[0])
-    Client().get(link)
+    use_link(Client(), link)
     later = Client()
 
     response = later.get(link)
@@ -195,7 +202,7 @@ def test_a_link_for_another_purpose_does_not_sign_in(client, member):
 def test_the_link_leads_back_to_where_the_member_was_going(client, member):
     ask_for_link(client, "ana@example.org", next="/sessions/12/enrol/")
 
-    response = Client().get(link_in(mail.outbox[0]))
+    response = use_link(Client(), link_in(mail.outbox[0]))
 
     assert response.url == "/sessions/12/enrol/"
 
@@ -205,7 +212,7 @@ def test_the_link_leads_back_to_where_the_member_was_going(client, member):
 def test_the_link_never_leads_to_another_site(client, member, target):
     ask_for_link(client, "ana@example.org", next=target)
 
-    response = Client().get(link_in(mail.outbox[0]))
+    response = use_link(Client(), link_in(mail.outbox[0]))
 
     assert response.url == "/my-learning/"
 
@@ -232,7 +239,7 @@ def test_an_empty_request_is_explained_at_the_field(client):
 @pytest.mark.django_db
 def test_signing_out(client, member, home_page):
     ask_for_link(client, "ana@example.org")
-    client.get(link_in(mail.outbox[0]))
+    use_link(client, link_in(mail.outbox[0]))
     assert signed_in_user(client)
 
     response = client.post("/sign-out/", follow=True)
@@ -251,3 +258,80 @@ def test_a_participant_without_an_account_is_not_created_twice(client, member):
 
     assert Participant.objects.count() == 1
     assert get_user_model().objects.filter(email__iexact="ana@example.org").count() == 1
+
+
+# Links that mail scanners cannot burn
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_opening_a_link_signs_nobody_in_and_leaves_it_working(client, member, method):
+    ask_for_link(client, "ana@example.org")
+    link = link_in(mail.outbox[0])
+    scanner = Client()
+
+    for _ in range(3):
+        assert getattr(scanner, method)(link).status_code == 200
+    assert signed_in_user(scanner) is None
+
+    browser = Client()
+    response = use_link(browser, link)
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert signed_in_user(browser) == str(member.user.pk)
+
+
+@pytest.mark.django_db
+def test_the_link_page_has_a_sign_in_button_that_posts(client, member):
+    ask_for_link(client, "ana@example.org")
+
+    page = Client().get(link_in(mail.outbox[0]))
+
+    assert '<form method="post"' in page.text
+    assert ">Sign in</button>" in page.text
+    assert page["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.django_db
+def test_a_post_without_the_csrf_token_signs_nobody_in(member):
+    ask_for_link(Client(), "ana@example.org")
+    link = link_in(mail.outbox[0])
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post(link, {})
+
+    assert response.status_code == 403
+    assert signed_in_user(browser) is None
+    assert Client().get(link).status_code == 200
+
+
+@pytest.mark.django_db
+def test_opening_a_link_when_already_signed_in_goes_on_without_spending_it(client, member):
+    ask_for_link(client, "ana@example.org")
+    use_link(client, link_in(mail.outbox[0]))
+    ask_for_link(client, "ana@example.org")
+    link = link_in(mail.outbox[1])
+
+    response = client.get(link)
+
+    assert response.status_code == 302
+    assert response.url == "/my-learning/"
+    assert use_link(Client(), link).status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_other_methods_are_not_allowed_on_the_link(client, member, method):
+    ask_for_link(client, "ana@example.org")
+
+    assert getattr(Client(), method)(link_in(mail.outbox[0])).status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_honeypot_filled_in_sends_nothing_and_says_the_same(client, member):
+    response = ask_for_link(client, "ana@example.org", website="http://spam.example")
+
+    assert response.status_code == 302
+    assert response.url == "/sign-in/sent/"
+    assert mail.outbox == []

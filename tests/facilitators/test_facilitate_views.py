@@ -13,6 +13,7 @@ import pytest
 from courses.attendance import close_session
 from courses.choices import AttendanceStatus, EnrollmentSource, EnrollmentStatus, SessionStatus
 from courses.models import Attendance, Enrollment, Participant
+from tests.facilitators.pages import buttons, form_data
 from tests.factories import (
     AttendanceFactory,
     EnrollmentFactory,
@@ -315,7 +316,7 @@ def test_a_walk_in_reuses_the_participant_with_that_email(client_as, facilitator
         roster_url(session),
         {
             "action": "walk_in",
-            "walk_in-name": "Dee",
+            "walk_in-name": "dee known",
             "walk_in-email": "DEE@example.org",
             "walk_in-local": "3247",
         },
@@ -329,6 +330,22 @@ def test_a_walk_in_reuses_the_participant_with_that_email(client_as, facilitator
     assert "Dee Known is added to the session and marked present." in messages_of(response)
     assert not any("above capacity" in message for message in messages_of(response))
     assert local  # typed by number: the participant's own local is kept
+
+
+def test_a_walk_in_by_someone_elses_address_shows_nothing_of_them(
+    client_as, facilitator, session, people
+):
+    ParticipantFactory(name="Bernadette Roy", email="bernadette@example.org")
+
+    response = client_as(facilitator).post(
+        roster_url(session),
+        {"action": "walk_in", "walk_in-name": "B", "walk_in-email": "bernadette@example.org"},
+    )
+
+    assert response.status_code == 200
+    assert "Bernadette" not in response.text
+    assert response.context["walk_in_form"].errors["email"]
+    assert not Enrollment.objects.filter(participant__email="bernadette@example.org").exists()
 
 
 def test_a_walk_in_over_capacity_is_added_with_a_warning(client_as, facilitator, workshop):
@@ -382,15 +399,76 @@ def test_closing_is_refused_while_people_are_not_marked(client_as, facilitator, 
 
 def test_closing_can_mark_those_left_absent(client_as, facilitator, session, people):
     AttendanceFactory(enrollment=people["Ana Silva"])
+    client = client_as(facilitator)
 
-    response = client_as(facilitator).post(
-        roster_url(session), {"action": "close", "close-mark_unmarked_absent": "on"}, follow=True
+    summary = client.post(
+        roster_url(session), {"action": "close", "close-mark_unmarked_absent": "on"}
     )
+    response = client.post(roster_url(session), form_data(summary, "confirm_close"), follow=True)
 
     session.refresh_from_db()
     assert session.status == SessionStatus.DELIVERED
     assert Attendance.objects.filter(status="absent").count() == 2
     assert "The session is closed: 1 completed, 2 did not." in messages_of(response)
+
+
+def test_closing_shows_a_summary_first_and_records_nothing(
+    client_as, facilitator, session, people, mailoutbox, django_capture_on_commit_callbacks
+):
+    AttendanceFactory(enrollment=people["Ana Silva"])
+    AttendanceFactory(enrollment=people["Ben Okafor"], status="partial", hours_attended=2)
+    client = client_as(facilitator)
+    roster = client.get(roster_url(session))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = client.post(
+            roster_url(session),
+            form_data(roster, "close", checked={"close-mark_unmarked_absent"}),
+        )
+
+    assert summary.status_code == 200
+    session.refresh_from_db()
+    assert session.status == SessionStatus.SCHEDULED
+    assert Attendance.objects.count() == 2
+    assert mailoutbox == []
+    html = summary.content.decode()
+    sections = {
+        heading: html.split(f'id="{heading}"')[1].split("</section>")[0]
+        for heading in ("completed-heading", "not-completed-heading", "unmarked-heading")
+    }
+    assert "Completed: 1 person" in sections["completed-heading"]
+    assert "Ana Silva" in sections["completed-heading"]
+    assert "Not completed: 1 person" in sections["not-completed-heading"]
+    assert "Ben Okafor" in sections["not-completed-heading"]
+    assert "Partly present, 2 h" in sections["not-completed-heading"]
+    assert "Not marked: 1 person" in sections["unmarked-heading"]
+    assert "Chloé Roy" in sections["unmarked-heading"]
+    assert "marked absent when you close" in sections["unmarked-heading"]
+    assert buttons(summary) == ["confirm_close"]
+    assert 'href="/facilitate/sessions/' in html  # back to the roster, no JavaScript
+
+    with django_capture_on_commit_callbacks(execute=True):
+        closed = client.post(roster_url(session), form_data(summary, "confirm_close"))
+
+    assert closed.status_code == 302
+    session.refresh_from_db()
+    assert session.status == SessionStatus.DELIVERED
+    told = {message.to[0] for message in mailoutbox}
+    assert told == {enrollment.participant.email for enrollment in people.values()}
+
+
+def test_a_confirmation_without_the_roster_it_confirms_shows_the_summary_again(
+    client_as, facilitator, session, people
+):
+    for enrollment in people.values():
+        AttendanceFactory(enrollment=enrollment)
+
+    response = client_as(facilitator).post(roster_url(session), {"action": "confirm_close"})
+
+    assert response.status_code == 200
+    assert buttons(response) == ["confirm_close"]
+    session.refresh_from_db()
+    assert session.status == SessionStatus.SCHEDULED
 
 
 def test_a_closed_session_shows_outcomes_and_takes_no_more_marks(

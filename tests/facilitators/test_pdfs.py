@@ -20,6 +20,7 @@ from tests.factories import (
     ParticipantFactory,
     SessionFactory,
     WorkshopPageFactory,
+    curriculum,
 )
 
 CONFIRMED_NAMES = ["Zoe Tremblay", "Aisha Mohamed", "Émilie Fortin"]
@@ -35,7 +36,10 @@ def pdf_text(response):
 @pytest.fixture
 def workshop(catalogue):
     return WorkshopPageFactory(
-        parent=catalogue, title="Grievance handling", slug="grievance-handling"
+        parent=catalogue,
+        title="Grievance handling",
+        slug="grievance-handling",
+        curriculum=curriculum(360, modules=3, titles=["Welcome", "Steps of a grievance", "Wrap"]),
     )
 
 
@@ -77,36 +81,23 @@ def unassigned_facilitator(db):
 
 @pytest.fixture
 def guide(workshop):
+    """The guide adds notes and activity instructions to the second module of the curriculum."""
+    steps = workshop.curriculum[1]
     return FacilitatorGuidePageFactory(
         parent=workshop,
         agenda=[
             {
-                "type": "item",
-                "value": {"starts_at": "09:00", "minutes": 30, "title": "Welcome", "notes": ""},
-            },
-            {
-                "type": "item",
+                "type": "module",
                 "value": {
-                    "starts_at": "09:30",
-                    "minutes": 90,
-                    "title": "Steps of a grievance",
+                    "module": steps.id,
                     "notes": "Use the case cards.",
-                },
-            },
-        ],
-        materials=[{"type": "material", "value": {"item": "Flip chart", "quantity": "two"}}],
-        activities=[
-            {
-                "type": "activity",
-                "value": {
-                    "title": "Steps of a grievance",
-                    "minutes": 90,
                     "purpose": "Follow a grievance from complaint to arbitration.",
                     "steps": ["Form groups of four", "Hand out the case cards"],
                     "debrief": "",
                 },
             }
         ],
+        materials=[{"type": "material", "value": {"item": "Flip chart", "quantity": "two"}}],
     )
 
 
@@ -233,7 +224,9 @@ def test_facilitators_download_the_guide_with_its_agenda(client_as, facilitator,
     assert "Grievance handling" in text
     assert "Welcome" in text
     assert "Steps of a grievance" in text
-    assert "09:30" in text
+    assert "09:00" in text
+    assert "11:00" in text  # the second module, after two hours
+    assert "Use the case cards." in text
     assert "Flip chart" in text
     assert "Hand out the case cards" in text
     assert "Keep the parking lot on the flip chart." in text

@@ -132,7 +132,32 @@ def take_attendance_and_close(client, server, session_id):
     marks = {f"status-{pk}": "present" for pk in ids}
     response = csrf_post(client, roster, {"action": "mark", **marks})
     assert response.status_code == 200 and response.url == roster
-    response = csrf_post(client, roster, {"action": "close"})
+    # Closing shows a summary first; its form closes.
+    summary = csrf_post(client, roster, {"action": "close"})
+    assert summary.status_code == 200 and 'value="confirm_close"' in summary.text
+    confirm = summary.text.split('value="confirm_close"')[0].rsplit("<form", 1)[1]
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', confirm))
+    response = client.post(
+        roster, data={**fields, "action": "confirm_close"}, headers={"Referer": roster}, timeout=60
+    )
     assert response.status_code == 200
     assert "The session is closed" in response.text
     return ids
+
+
+def start_session(stack, session_id):
+    """Move the session to have started an hour ago, once people have enrolled: its
+    attendance is taken, and it is closed, only once it has started."""
+    script = f"""
+from datetime import timedelta
+from django.utils import timezone
+from courses.models import Session
+session = Session.objects.get(pk={session_id})
+start = timezone.now() - timedelta(hours=1)
+for part in session.parts.all():
+    part.ends_at = start + (part.ends_at - part.starts_at)
+    part.starts_at = start
+    part.save()
+session.save()
+"""
+    stack.manage("shell", "-c", script)

@@ -1,8 +1,11 @@
 """Email a reminder to everyone confirmed in a session that starts soon.
 
-Meant to run on a schedule (for example hourly from cron). Each enrolment is reminded once:
-it is claimed by setting ``reminder_sent_at`` with a conditional update before its email is
-queued, so runs that overlap, on one machine or several, never send the same reminder twice.
+Meant to run on a schedule (for example hourly from cron). Sessions are found by the moment
+they start, whatever their time zone: "within 3 days" is 72 hours from now in Vancouver as in
+St. John's, and the reminder gives the session's times in its own zone. Each enrolment is
+reminded once: it is claimed by setting ``reminder_sent_at`` with a conditional update before
+its email is queued, so runs that overlap, on one machine or several, never send the same
+reminder twice.
 """
 
 from datetime import timedelta
