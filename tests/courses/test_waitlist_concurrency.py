@@ -7,6 +7,8 @@ The attempts run in threads with their own database connections (see ``tests.con
 so they collide in PostgreSQL as the requests of several server processes would.
 """
 
+import time
+
 from django.db import transaction
 
 import pytest
@@ -133,8 +135,20 @@ def test_without_the_session_lock_seats_are_given_unfairly(scene, monkeypatch):
     give it to the same first person waiting (the one nobody has seated yet in their view of
     the database), so seats stay free while people wait, and newcomers counting at that moment
     take them; or the session is overbooked.
+
+    The window between counting the seats taken and writing is a few milliseconds; on a busy
+    machine the threads may happen to pass through it one after another. A pause after the
+    count, in this control only, makes them overlap on every run, as they do under real load.
     """
     monkeypatch.setattr(courses.enrollment, "LOCK_SESSIONS", False)
+    count_seats = courses.enrollment._seats_taken
+
+    def count_then_pause(session):
+        taken = count_seats(session)
+        time.sleep(0.05)
+        return taken
+
+    monkeypatch.setattr(courses.enrollment, "_seats_taken", count_then_pause)
     session, seats, queue, newcomers = scene
 
     run = free_seats_while_newcomers_enrol(session, seats, newcomers)
