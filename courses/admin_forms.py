@@ -24,8 +24,12 @@ from .attendance import CLOSE_ACTION, REOPEN_ACTION
 from .bulk import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, normalise_local_number
 from .choices import SessionStatus, TimeZone
 from .models import Local
-from .roles import FACILITATORS_GROUP
-from .scheduling import facilitator_clashes, qualification_refusals, qualified_users
+from .scheduling import (
+    facilitation_pool,
+    facilitator_clashes,
+    qualification_refusals,
+    qualified_users,
+)
 from .timezones import (
     ZonedDateTimeField,
     default_zone_name,
@@ -474,7 +478,8 @@ class VersionCheckedModelFormMixin(VersionCheckedFormMixin):
 
 
 class SessionAdminForm(VersionCheckedModelFormMixin, WagtailAdminModelForm):
-    """The session form: facilitators come from the Facilitators group and must be certified.
+    """The session form: facilitators are those who may be assigned sessions (see
+    ``courses.scheduling``), and must be certified.
 
     A session is never cancelled from this form: cancelling tells everyone enrolled, so it has
     its own action that asks for confirmation first. It is saved only over the version it was
@@ -493,12 +498,13 @@ class SessionAdminForm(VersionCheckedModelFormMixin, WagtailAdminModelForm):
         field = self.fields.get("facilitators")
         if field is None:
             return
-        # Keep anyone already assigned, so that a facilitator who left the group can be removed
-        # without the form refusing the rest of the change.
+        # Keep anyone already assigned, so that a facilitator who no longer may be assigned
+        # sessions (who left the Facilitators group) can be removed without the form refusing
+        # the rest of the change.
         assigned = Q(pk__in=self.instance.facilitators.all()) if self.instance.pk else Q()
         queryset = (
             get_user_model()
-            .objects.filter(Q(groups__name=FACILITATORS_GROUP) | assigned, is_active=True)
+            .objects.filter(Q(pk__in=facilitation_pool().values("pk")) | assigned, is_active=True)
             .distinct()
             .order_by("last_name", "first_name", "username")
         )
@@ -506,15 +512,16 @@ class SessionAdminForm(VersionCheckedModelFormMixin, WagtailAdminModelForm):
             queryset=queryset,
             required=field.required,
             label=field.label,
-            help_text=_("Members of the Facilitators group certified for this workshop."),
+            help_text=_("Facilitators certified to deliver this workshop."),
             widget=forms.CheckboxSelectMultiple,
         )
         self.offer_qualified_facilitators(queryset)
 
     def offer_qualified_facilitators(self, queryset):
         """Show the facilitators certified for the session's workshop who facilitate in its
-        language, with those already assigned or ticked; the form accepts any member of the
-        group and says at the field why one does not qualify (see ``courses.scheduling``)."""
+        language, with those already assigned or ticked; the form accepts anyone who may be
+        assigned sessions and says at the field why one does not qualify (see
+        ``courses.scheduling``)."""
         field = self.fields["facilitators"]
         workshop = self.instance.workshop if self.instance.workshop_id else None
         if workshop is None or self.instance.pk is None:

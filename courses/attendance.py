@@ -55,7 +55,7 @@ from .enrollment import find_or_create_participant
 from .exceptions import Refusal
 from .models import Attendance, AttendanceDay, Enrollment, Participant, Session
 from .outcome_emails import send_outcome_email_task
-from .roles import STAFF_GROUP
+from .roles import STAFF_PERMISSION
 from .signals import session_closed
 from .timezones import zone_abbreviation
 
@@ -247,15 +247,15 @@ class ClosingPreview:
 
 
 def is_education_staff(user):
-    """Superusers and members of the Education staff group."""
+    """Active superusers and the active users who hold ``courses.manage_every_session``
+    (:data:`~courses.roles.STAFF_PERMISSION`, which the Education staff group has).
+
+    Asked several times while one request is served: Django remembers the user's permissions
+    on that user object.
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser:
-        return True
-    # Asked several times while one request is served; remembered on that user object.
-    if not hasattr(user, "_is_education_staff"):
-        user._is_education_staff = user.groups.filter(name=STAFF_GROUP).exists()
-    return user._is_education_staff
+    return user.has_perm(STAFF_PERMISSION)
 
 
 def can_take_attendance(user, session):

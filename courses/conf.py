@@ -12,10 +12,12 @@ def base_template():
 
 
 def workshop_subpage_types():
-    """Page types allowed under a workshop: by default only its facilitator guide."""
-    return getattr(
-        settings, "EDUCATION_WORKSHOP_SUBPAGE_TYPES", ["facilitators.FacilitatorGuidePage"]
-    )
+    """Page types allowed under a workshop (``"app_label.ModelName"``):
+    ``EDUCATION_WORKSHOP_SUBPAGE_TYPES``. None by default, meaning the page types of the
+    installed apps made for a workshop, those that name ``courses.WorkshopPage`` among their
+    ``parent_page_types`` (such as the facilitators app's guide; see
+    ``WorkshopPage.clean_subpage_models``)."""
+    return getattr(settings, "EDUCATION_WORKSHOP_SUBPAGE_TYPES", None)
 
 
 def _duration(name, default):

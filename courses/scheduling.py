@@ -3,14 +3,16 @@
 Two rules hold wherever facilitators are given a session (the session form in the admin, the
 session made from a local's request, the facilitator assigned to a request):
 
-- **Qualified**: a facilitator is an active member of the Facilitators group who is certified
-  to deliver the workshop and facilitates in the session's language. Certification and
-  languages belong to the app that keeps facilitators' profiles (``facilitators``), which
-  ``courses`` never imports: it answers through the ``filter_session_facilitators`` Wagtail
-  hook. Each function registered there is called as ``fn(users, workshop=..., language=...)``
-  with a queryset of users and returns those among them who may deliver ``workshop`` (None:
-  any) in ``language`` (None: any). With no function registered, every member of the group
-  qualifies.
+- **Qualified**: a facilitator is an active user who may be assigned sessions (who holds
+  ``courses.facilitate_sessions``, :data:`~courses.roles.FACILITATOR_PERMISSION`, as the
+  Facilitators group does; superusers too) and who is certified to deliver the workshop and
+  facilitates in the session's language. Certification and languages belong to the app that
+  keeps facilitators' profiles (``facilitators``), which ``courses`` never imports: it answers
+  through the ``filter_session_facilitators`` Wagtail hook. Each function registered there is
+  called as ``fn(users, workshop=..., language=...)`` with a queryset of users and returns
+  those among them (a queryset) who may deliver ``workshop`` (None: any) in ``language``
+  (None: any). With no function registered (a site without ``facilitators``), nothing narrows
+  the choice: everyone who may be assigned sessions qualifies for every workshop and language.
 - **Free**: nobody facilitates two sessions at once. :func:`clashes` finds a facilitator's
   sessions (cancelled ones aside) with a date and time that overlaps a span; a session that
   ends at 12:00 and one that starts at 12:00 do not overlap.
@@ -29,7 +31,7 @@ from wagtail import hooks
 
 from .choices import Language, SessionStatus
 from .models import SessionPart
-from .roles import FACILITATORS_GROUP
+from .roles import FACILITATOR_PERMISSION, users_with_permission
 from .timezones import zone_abbreviation
 
 #: The hook through which the app that keeps facilitators' profiles narrows who qualifies.
@@ -43,9 +45,12 @@ def person_name(user):
 # Who qualifies
 
 
-def facilitators_group_members():
-    """Active members of the Facilitators group: everyone who may ever facilitate."""
-    return get_user_model().objects.filter(is_active=True, groups__name=FACILITATORS_GROUP)
+def facilitation_pool():
+    """Everyone who may ever facilitate: the active users who hold
+    ``courses.facilitate_sessions``, themselves or through a group. Superusers hold every
+    permission but are listed only when granted this one: they administer the site, they are
+    not facilitators by being so."""
+    return users_with_permission(FACILITATOR_PERMISSION, include_superusers=False)
 
 
 def qualified_users(users, workshop=None, language=None):
@@ -58,10 +63,10 @@ def qualified_users(users, workshop=None, language=None):
 
 
 def qualified_facilitators(workshop=None, language=None):
-    """The active members of the Facilitators group who may deliver ``workshop`` in
-    ``language``, by name."""
+    """Those of the :func:`facilitation_pool` who may deliver ``workshop`` in ``language``, by
+    name."""
     return (
-        qualified_users(facilitators_group_members(), workshop, language)
+        qualified_users(facilitation_pool(), workshop, language)
         .distinct()
         .order_by("last_name", "first_name", "username")
     )

@@ -1,5 +1,7 @@
 """Admin registration for curricula, the union's structure, sessions and enrolments."""
 
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import ForeignKey
 from django.templatetags.static import static
 from django.urls import include, path, reverse
@@ -50,6 +52,7 @@ from .choices import AttendanceStatus, EnrollmentStatus, RequestStatus
 from .dashboard import dashboard_panels
 from .models import (
     Division,
+    EducationRole,
     Enrollment,
     Local,
     Participant,
@@ -67,6 +70,13 @@ register_permission_policy(Participant, ParticipantPermissionPolicy(Participant)
 register_permission_policy(Enrollment, EnrollmentPermissionPolicy(Enrollment))
 register_permission_policy(Session, SessionPermissionPolicy(Session))
 register_permission_policy(SessionRequest, SessionRequestPermissionPolicy(SessionRequest))
+
+
+@hooks.register("register_permissions")
+def register_role_permissions():
+    """The roles' permissions (see ``courses.roles``), so that a site grants them to groups of
+    its own on the admin's Groups pages."""
+    return Permission.objects.filter(content_type=ContentType.objects.get_for_model(EducationRole))
 
 
 class PrivateDeleteBulkAction(PolicyDeleteBulkAction):

@@ -82,6 +82,27 @@ class Facilitator(index.Indexed, models.Model):
         return self.certified_workshops.filter(pk=workshop.pk).exists()
 
 
+class GuideAccess(models.Model):
+    """Holds no rows, and has no table: it only carries the permission to read facilitator
+    guides (see ``facilitators.privacy``), as Wagtail's ``Admin`` model carries
+    ``access_admin``.
+
+    It sits on a model of its own, not on ``Facilitator``, because Wagtail shows a model's
+    history (Reports → Site history) to whoever holds any permission on it: reading guides
+    must not show every facilitator profile's history.
+    """
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [("read_guides", _("Can read facilitator guides"))]
+        verbose_name = _("facilitator guide access")
+        verbose_name_plural = _("facilitator guide access")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+
 #: The profile field that says a facilitator delivers workshops in each language.
 LANGUAGE_FIELDS = {
     Language.ENGLISH: "teaches_in_english",

@@ -1,19 +1,32 @@
-"""Who may read facilitator guides."""
+"""Who may read facilitator guides: whoever holds ``facilitators.read_guides``.
+
+The data migrations grant it to the Facilitators and Education staff groups; superusers hold
+every permission. A guide's own page is kept private by Wagtail's page privacy, which admits
+groups: the groups that hold the permission.
+"""
 
 from django.contrib.auth.models import Group
 
 from wagtail.models import PageViewRestriction
 
-from courses.roles import FACILITATORS_GROUP, STAFF_GROUP
+from courses.roles import FACILITATOR_PERMISSION, STAFF_PERMISSION
+
+#: Reading facilitator guides, and reaching "My sessions".
+GUIDE_READER_PERMISSION = "facilitators.read_guides"
 
 
 def guide_reader_groups():
-    """The groups whose members may read facilitator guides."""
-    return Group.objects.filter(name__in=[FACILITATORS_GROUP, STAFF_GROUP])
+    """The groups whose members may read facilitator guides: those that hold
+    :data:`GUIDE_READER_PERMISSION`."""
+    app_label, codename = GUIDE_READER_PERMISSION.split(".")
+    return Group.objects.filter(
+        permissions__content_type__app_label=app_label, permissions__codename=codename
+    )
 
 
 def restrict_guide(page):
-    """Make a guide readable only by facilitators and staff, unless it is already restricted.
+    """Make a guide readable only by the groups of guide readers (facilitators and staff),
+    unless it is already restricted.
 
     A restriction already on the guide or one of its ancestors is left as staff set it.
     """
@@ -27,17 +40,16 @@ def restrict_guide(page):
 
 
 def is_guide_reader(user):
-    """True for superusers and members of the facilitators or staff groups."""
+    """True for active superusers and the active users who hold :data:`GUIDE_READER_PERMISSION`
+    (members of the facilitators or staff groups)."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser:
-        return True
-    return user.groups.filter(name__in=[FACILITATORS_GROUP, STAFF_GROUP]).exists()
+    return user.has_perm(GUIDE_READER_PERMISSION)
 
 
 def lands_on_my_sessions(user):
-    """Facilitators who are not education staff start from their sessions, not the admin."""
+    """Facilitators who are not education staff start from their sessions, not the admin:
+    those who may be assigned sessions and do not hold the staff's permission."""
     if not user.is_authenticated or user.is_superuser:
         return False
-    names = set(user.groups.values_list("name", flat=True))
-    return FACILITATORS_GROUP in names and STAFF_GROUP not in names
+    return user.has_perm(FACILITATOR_PERMISSION) and not user.has_perm(STAFF_PERMISSION)

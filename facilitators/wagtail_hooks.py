@@ -1,6 +1,8 @@
 """Admin registration for facilitators, and the rule that keeps guides private."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.urls import reverse
@@ -37,12 +39,19 @@ from courses.models import WorkshopPage
 from courses.scheduling import FILTER_FACILITATORS_HOOK
 from courses.wagtail_hooks import EDUCATION_MENU_HOOK
 
-from .models import Facilitator, facilitators_who_deliver
+from .models import Facilitator, FacilitatorGuidePage, GuideAccess, facilitators_who_deliver
 from .privacy import is_guide_reader
 
 # The sessions' forms offer only the facilitators certified for the workshop who facilitate in
 # the session's language (see ``courses.scheduling``).
 hooks.register(FILTER_FACILITATORS_HOOK, facilitators_who_deliver)
+
+
+@hooks.register("register_permissions")
+def register_guide_reader_permission():
+    """Reading facilitator guides (see ``facilitators.privacy``), so that a site grants it to
+    groups of its own on the admin's Groups pages."""
+    return Permission.objects.filter(content_type=ContentType.objects.get_for_model(GuideAccess))
 
 
 class FacilitatorPermissionPolicy(ScopedPermissionPolicy):
@@ -116,15 +125,21 @@ class FacilitatorViewSet(SnippetViewSet):
 register_snippet(FacilitatorViewSet)
 
 
+#: The app's own page types: a signed-in user outside their allowed groups is refused, not
+#: sent to log in again. Every other page of the site keeps Wagtail's own behaviour.
+PRIVATE_PAGE_TYPES = (FacilitatorGuidePage,)
+
+
 @hooks.register("before_serve_page")
 def refuse_signed_in_users_outside_restricted_groups(page, request, serve_args, serve_kwargs):
-    """Answer 403 to a signed-in user who is not in a page's allowed groups.
+    """Answer 403 to a signed-in user who is not in the allowed groups of a guide.
 
     Wagtail sends everyone who fails a group restriction to the log-in page; for someone
-    already signed in that is a loop, so they are told plainly that the page is not for them.
-    Anonymous visitors still go to the log-in page.
+    already signed in that is a loop, so they are told plainly that the guide is not for them.
+    Anonymous visitors still go to the log-in page. Only this app's page types
+    (:data:`PRIVATE_PAGE_TYPES`) answer so: the site's other pages are left to Wagtail.
     """
-    if not request.user.is_authenticated:
+    if not isinstance(page, PRIVATE_PAGE_TYPES) or not request.user.is_authenticated:
         return None
     for restriction in page.get_view_restrictions():
         if restriction.restriction_type == PageViewRestriction.GROUPS and not (

@@ -11,6 +11,7 @@ from .curriculum import (
     filter_workshops,
 )
 from .requests import SessionRequest, SessionRequestPage
+from .roles import EducationRole
 from .sessions import Enrollment, Participant, PendingEnrollment, Session, SessionPart
 from .union import Division, Local, Sector
 
@@ -18,6 +19,7 @@ __all__ = [
     "Attendance",
     "AttendanceDay",
     "Division",
+    "EducationRole",
     "Enrollment",
     "Local",
     "Participant",

@@ -16,7 +16,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, Panel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, get_page_models
 from wagtail.search import index
 
 from .. import conf
@@ -217,6 +217,17 @@ class CurriculumTotalPanel(Panel):
             return context
 
 
+def declared_parent_models(model):
+    """The page types the page type ``model`` names in its own ``parent_page_types``: none when
+    it accepts any parent, or names one that does not exist (its own check says so)."""
+    if getattr(model, "parent_page_types", None) is None:
+        return []
+    try:
+        return model.clean_parent_page_models()
+    except (ValueError, LookupError):
+        return []
+
+
 class WorkshopPage(Page):
     """One workshop of the catalogue: what it covers, for whom, and its timed curriculum.
 
@@ -290,11 +301,25 @@ class WorkshopPage(Page):
     ]
 
     parent_page_types = ["courses.WorkshopIndexPage"]
+    # None: the page types made for a workshop (see ``clean_subpage_models``).
     subpage_types = conf.workshop_subpage_types()
 
     class Meta:
         verbose_name = _("workshop")
         verbose_name_plural = _("workshops")
+
+    @classmethod
+    def clean_subpage_models(cls):
+        """The page types allowed under a workshop: those of ``subpage_types``
+        (``EDUCATION_WORKSHOP_SUBPAGE_TYPES``) when a site sets it, else those of the installed
+        apps that name a workshop among their own ``parent_page_types``, such as the
+        facilitators app's guide. A page type that accepts any parent is not one of them: a
+        workshop holds only the pages made for it."""
+        if cls._clean_subpage_models is None and cls.subpage_types is None:
+            cls._clean_subpage_models = [
+                model for model in get_page_models() if cls in declared_parent_models(model)
+            ]
+        return super().clean_subpage_models()
 
     def clean(self):
         super().clean()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
@@ -214,14 +215,16 @@ class SessionRequestPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("session request form")
 
+    #: The views that answer the page's two addresses, called with the request and the page.
+    #: They are named, not imported: they need the forms and the rest of the app, which need
+    #: the models.
+    form_view = "courses.views.session_request_form"
+    thanks_view = "courses.views.session_request_thanks"
+
     @path("")
     def request_form(self, request):
-        from ..views import session_request_form
-
-        return session_request_form(request, self)
+        return import_string(self.form_view)(request, self)
 
     @path("thanks/")
     def thanks(self, request):
-        from ..views import session_request_thanks
-
-        return session_request_thanks(request, self)
+        return import_string(self.thanks_view)(request, self)

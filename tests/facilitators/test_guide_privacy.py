@@ -1,7 +1,11 @@
-"""Facilitator guides are readable only by facilitators, education staff and superusers."""
+"""Facilitator guides are readable only by facilitators, education staff and superusers: by
+whoever holds ``facilitators.read_guides``, which the migrations grant to both groups. Only the
+guides answer a signed-in outsider with 403; the site's other restricted pages keep Wagtail's
+own answer, the log-in page."""
 
 from urllib.parse import urlsplit
 
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from wagtail.models import PageViewRestriction
@@ -10,8 +14,19 @@ import pytest
 
 from courses.roles import FACILITATORS_GROUP, STAFF_GROUP
 from facilitators.models import FacilitatorGuidePage
-from facilitators.privacy import is_guide_reader
-from tests.factories import FacilitatorGuidePageFactory, WorkshopPageFactory
+from facilitators.privacy import (
+    GUIDE_READER_PERMISSION,
+    guide_reader_groups,
+    is_guide_reader,
+    lands_on_my_sessions,
+)
+from tests.factories import (
+    FacilitatorGuidePageFactory,
+    UserFactory,
+    WorkshopPageFactory,
+    facilitators_group,
+    staff_group,
+)
 
 GUIDE_TEXT = "Arrive an hour early to set up the room."
 
@@ -133,3 +148,96 @@ def test_guide_readers_are_facilitators_staff_and_superusers(users):
     readers = {role for role, user in users.items() if is_guide_reader(user)}
 
     assert readers == {"facilitator", "staff", "superuser"}
+
+
+# Reading guides is a permission
+
+
+def reading_guides():
+    app_label, codename = GUIDE_READER_PERMISSION.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+@pytest.fixture
+def trainers():
+    """A group of the site's own that may read guides, under a name the app never heard of."""
+    group = Group.objects.create(name="Trainers")
+    group.permissions.add(reading_guides())
+    return group
+
+
+@pytest.mark.django_db
+def test_the_migrations_let_facilitators_and_staff_read_guides():
+    assert set(guide_reader_groups()) == {facilitators_group(), staff_group()}
+
+
+@pytest.mark.django_db
+def test_a_group_of_the_sites_own_that_may_read_guides_reads_them(client_as, trainers, workshop):
+    trainer = UserFactory(groups=["Trainers"])
+
+    guide = FacilitatorGuidePageFactory(parent=workshop)
+
+    assert is_guide_reader(trainer)
+    restriction = PageViewRestriction.objects.get(page=guide)
+    assert set(restriction.groups.all()) == {facilitators_group(), staff_group(), trainers}
+    assert client_as(trainer).get(guide.url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_group_without_the_permission_reads_no_new_guide(client_as, workshop):
+    facilitators_group().permissions.remove(reading_guides())
+    member = UserFactory(groups=[FACILITATORS_GROUP])
+
+    guide = FacilitatorGuidePageFactory(parent=workshop)
+
+    assert not is_guide_reader(member)
+    restriction = PageViewRestriction.objects.get(page=guide)
+    assert set(restriction.groups.all()) == {staff_group()}
+    assert client_as(member).get(guide.url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_who_lands_on_my_sessions_is_decided_by_permissions(users, trainers):
+    trainer = UserFactory(groups=["Trainers"])
+
+    landing = {role for role, user in users.items() if lands_on_my_sessions(user)}
+
+    assert landing == {"facilitator"}
+    # Reading guides alone is not facilitating sessions.
+    assert not lands_on_my_sessions(trainer)
+
+
+# Only the app's own pages answer 403
+
+
+@pytest.mark.django_db
+def test_a_guide_under_a_restricted_workshop_refuses_a_signed_in_outsider(
+    client_as, participant, workshop
+):
+    restriction = PageViewRestriction.objects.create(
+        page=workshop, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([staff_group()])
+    guide = FacilitatorGuidePageFactory(parent=workshop)
+
+    assert client_as(participant).get(guide.url).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page_name", ["home_page", "workshop"])
+def test_other_restricted_pages_send_a_signed_in_outsider_to_log_in(
+    request, client_as, participant, page_name
+):
+    """Wagtail's own answer, on the site's pages and the other apps' alike."""
+    page = request.getfixturevalue(page_name)
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([staff_group()])
+
+    response = client_as(participant).get(page.url)
+
+    assert response.status_code == 302
+    location = urlsplit(response.url)
+    assert location.path == reverse("wagtailadmin_login")
+    assert f"next={page.url}" in location.query
