@@ -30,7 +30,7 @@ from courses.exceptions import Refusal
 from courses.models import Enrollment, Participant, Program, ProgramRequirement, Session
 from courses.timezones import in_zone, zone_named
 
-from . import conf, tasks
+from . import conf, delivery
 from .choices import CertificateKind, CertificateStatus
 from .models import COMPLETION_WITHDRAWN, REISSUED, Certificate, CertificateTemplate
 
@@ -209,8 +209,8 @@ def _refused_as_duplicate(certificate):
 
 
 def _queue_after_issue(certificate_id):
-    tasks.render_certificate_pdf.enqueue(certificate_id)
-    tasks.send_certificate_email.enqueue(certificate_id)
+    delivery.render_certificate_pdf.enqueue(certificate_id)
+    delivery.send_certificate_email.enqueue(certificate_id)
 
 
 def _revoke(certificate, *, reason, user, now):

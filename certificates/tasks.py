@@ -1,5 +1,7 @@
 """Background work of the certificates app (run by django-tasks: at once in development, by
-``manage.py db_worker`` processes in production)."""
+``manage.py db_worker`` processes in production): issuing what a closed session earns, and a
+session's ZIP of certificates. The PDF and the email of each certificate issued are queued by
+the issuing rules, from ``certificates.delivery``."""
 
 from django.contrib.auth import get_user_model
 
@@ -7,36 +9,18 @@ from django_tasks import task
 
 from courses.models import Session
 
-from . import archives, emails, pdf
-from .models import Certificate
+from . import archives, emails
 
-
-def _certificate(certificate_id):
-    return Certificate.objects.select_related(
-        "participant", "template__logo", "template__signature_image"
-    ).get(pk=certificate_id)
-
-
-@task()
-def render_certificate_pdf(certificate_id):
-    """Render a new certificate's PDF and store it, unless it is stored already."""
-    pdf.ensure_pdf(_certificate(certificate_id))
-
-
-@task()
-def send_certificate_email(certificate_id):
-    """Tell the holder that their certificate is issued; see ``certificates.emails``."""
-    certificate = _certificate(certificate_id)
-    if certificate.is_valid:
-        emails.send_certificate_email(certificate)
+# The tasks that follow an issuing live in ``certificates.delivery``, below the issuing rules
+# that queue them. Tasks queued under these names before they moved still find them here.
+from .delivery import render_certificate_pdf, send_certificate_email  # noqa: F401
+from .issuing import issue_for_session
 
 
 @task()
 def issue_certificates_for_session(session_id, user_id=None):
     """Issue what a closed session earns, in a worker: if it fails, the task's failure is
     recorded where staff and operators see it, and running it again is safe."""
-    from .issuing import issue_for_session  # issuing queues this module's tasks
-
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     return len(issue_for_session(session_id, user=user))
 

@@ -16,47 +16,31 @@ on the form never reach an existing participant's record, nor any email.
 import datetime
 from functools import partial
 
-from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import EnrollmentSource, EnrollmentStatus
+from .emails import CONFIRM_SALT, confirm_token, confirmation_max_age
 from .enrollment import (
     RegistrationClosed,
     check_registration_open,
     enrol,
-    missing_prerequisites,
     restriction_refusal,
     update_own_details,
 )
 from .exceptions import Refusal
 from .models import Enrollment, Participant, PendingEnrollment, Session
+from .prerequisites import missing_prerequisites
 from .tasks import send_enrollment_request_email
 from .validators import normalise_email
-
-CONFIRM_SALT = "courses.enrollment.confirm"
-
-
-def confirmation_max_age():
-    """How long a confirmation link works: ``EDUCATION_ENROLMENT_CONFIRMATION_MAX_AGE``
-    seconds, 24 hours by default."""
-    return getattr(settings, "EDUCATION_ENROLMENT_CONFIRMATION_MAX_AGE", 24 * 60 * 60)
 
 
 class LinkInvalid(Refusal):
     """The link is forged, already used, or too old."""
 
     code = "link_invalid"
-
-
-def confirm_token(pending):
-    """The secret part of a confirmation link: the row's key and time, signed with the site's
-    secret key (the database alone cannot make a link)."""
-    return signing.dumps(
-        [pending.pk, pending.created_at.timestamp()], salt=CONFIRM_SALT, compress=True
-    )
 
 
 def pending_from_token(token, now=None):

@@ -10,6 +10,8 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from .calendar import email_attachment, session_calendar
+from .prerequisites import missing_prerequisites
+from .session_states import changes_seen, parts_of, place_seen
 
 CANCEL_SALT = "courses.enrollment.cancel"
 #: How long a cancel link in an email keeps working.
@@ -127,6 +129,23 @@ def offer_url(enrollment):
     return absolute_url(reverse("courses:accept_offer", args=[offer_token(enrollment)]))
 
 
+CONFIRM_SALT = "courses.enrollment.confirm"
+
+
+def confirmation_max_age():
+    """How long a link to confirm an enrolment works (see ``courses.confirmation``):
+    ``EDUCATION_ENROLMENT_CONFIRMATION_MAX_AGE`` seconds, 24 hours by default."""
+    return getattr(settings, "EDUCATION_ENROLMENT_CONFIRMATION_MAX_AGE", 24 * 60 * 60)
+
+
+def confirm_token(pending):
+    """The secret part of a link to confirm an enrolment: the pending enrolment's key and
+    time, signed with the site's secret key (the database alone cannot make a link)."""
+    return signing.dumps(
+        [pending.pk, pending.created_at.timestamp()], salt=CONFIRM_SALT, compress=True
+    )
+
+
 def part_text(session, start, end):
     """One sitting as people read it, in the session's time zone and the active language."""
     from .timezones import zone_abbreviation
@@ -142,7 +161,7 @@ def part_text(session, start, end):
 
 
 def place_text(place):
-    """A place from ``courses.session_changes.place_seen`` as people read it."""
+    """A place from ``courses.session_states.place_seen`` as people read it."""
     if place["online"]:
         return _("Online") + (f" ({place['link']})" if place["link"] else "")
     text = ", ".join(place[name] for name in ("venue", "address", "city") if place[name])
@@ -152,8 +171,6 @@ def place_text(place):
 def change_lines(session, before, after, *, with_link):
     """``[(label, was, now)]``: what changed between two states of the session, each value a
     list of lines, for someone who sees the meeting link (``with_link``) or not."""
-    from .session_changes import changes_seen, parts_of, place_seen
-
     changed = changes_seen(before, after, with_link=with_link)
     lines = []
     if "when" in changed:
@@ -178,8 +195,6 @@ def change_lines(session, before, after, *, with_link):
 def removed_parts(before, after):
     """The sittings of ``before`` beyond the number ``after`` has: days taken off, whose events
     a calendar file cancels."""
-    from .session_changes import parts_of
-
     return parts_of(before)[len(after.get("parts", [])) :]
 
 
@@ -293,8 +308,6 @@ def send_enrollment_request_email(kind, *, pending=None, session=None, email=Non
     Nothing typed on the form goes into it: a known address is greeted by the name on its
     record, an unknown one by no name.
     """
-    from .confirmation import confirm_token, confirmation_max_age
-    from .enrollment import missing_prerequisites
     from .models import Participant
 
     if pending is not None:

@@ -27,6 +27,7 @@ from wagtail.log_actions import log
 from .choices import EnrollmentSource, EnrollmentStatus, SessionStatus
 from .exceptions import Refusal
 from .models import Enrollment, Participant, Session
+from .prerequisites import missing_prerequisites
 from .tasks import send_enrollment_email
 
 #: Lock the session row while allocating seats. Only a concurrency test turns this off, to show
@@ -153,21 +154,6 @@ def update_own_details(participant, *, name, local, preferred_language):
             data={"fields": changed, "by": "participant"},
         )
     return changed
-
-
-def missing_prerequisites(participant, workshop):
-    """Prerequisite workshops of ``workshop`` that the participant has not completed."""
-    required = list(workshop.prerequisites.all())
-    if not required:
-        return []
-    completed = set(
-        Enrollment.objects.filter(
-            participant=participant,
-            completed=True,
-            session__workshop__in=required,
-        ).values_list("session__workshop_id", flat=True)
-    )
-    return [w for w in required if w.pk not in completed]
 
 
 def check_registration_open(session, *, now=None, ignore_deadline=False):

@@ -17,7 +17,6 @@ Use it as ``before = capture(session_id)``, save the session, then
 ``after_save(session_id, before)``, all in one transaction.
 """
 
-import datetime
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -28,63 +27,19 @@ from wagtail.log_actions import log
 
 from .choices import EnrollmentStatus, SessionStatus
 from .enrollment import _locked_session, promote_from_waitlist
-from .models import Enrollment, SessionPart
+from .models import Enrollment
+from .session_states import changes_seen, parts_of, seen_state
 from .tasks import send_enrollment_email
 
-#: What people see of a session, besides its dates and times.
-PLACE_FIELDS = ("venue", "address", "city", "online_url")
 #: Who hears of a change.
 TOLD = (EnrollmentStatus.CONFIRMED, EnrollmentStatus.OFFERED, EnrollmentStatus.WAITLISTED)
 
 CHANGE_ACTION = "courses.session.tell_changes"
 
 
-def seen_state(session):
-    """What people see of ``session`` as saved, as JSON holds it: its parts' ``[start, end]``
-    (ISO, UTC) in order, and its place."""
-    parts = SessionPart.objects.filter(session_id=session.pk).order_by("starts_at", "pk")
-    return {
-        "parts": [
-            [start.astimezone(datetime.UTC).isoformat(), end.astimezone(datetime.UTC).isoformat()]
-            for start, end in parts.values_list("starts_at", "ends_at")
-        ],
-        **{name: getattr(session, name) or "" for name in PLACE_FIELDS},
-    }
-
-
 def capture(session_id):
     """Lock the session and return what people see of it now (call before saving it)."""
     return seen_state(_locked_session(session_id))
-
-
-def parts_of(state):
-    """The ``(start, end)`` datetimes of a state's parts."""
-    return [
-        (datetime.datetime.fromisoformat(start), datetime.datetime.fromisoformat(end))
-        for start, end in state.get("parts", [])
-    ]
-
-
-def place_seen(state, *, with_link):
-    """The place of a state as one person sees it: the meeting link only with ``with_link``."""
-    if state.get("online_url"):
-        return {"online": True, "link": state["online_url"] if with_link else ""}
-    return {
-        "online": False,
-        "link": "",
-        **{name: state.get(name, "") for name in ("venue", "address", "city")},
-    }
-
-
-def changes_seen(before, after, *, with_link):
-    """Which of ``"when"`` and ``"where"`` changed for someone who sees the meeting link
-    (``with_link``) or not."""
-    changed = []
-    if before.get("parts") != after.get("parts"):
-        changed.append("when")
-    if place_seen(before, with_link=with_link) != place_seen(after, with_link=with_link):
-        changed.append("where")
-    return changed
 
 
 @dataclass
