@@ -5,9 +5,12 @@ facilitators, education staff and superusers. Groups come from the data migratio
 """
 
 import os
+from io import StringIO
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
+from django.core.management import call_command
+from django.db import transaction
 
 from wagtail.models import Page, Site
 
@@ -29,6 +32,22 @@ collect_ignore_glob = [] if os.environ.get("EDUCATION_BENCH") == "1" else ["benc
 # starts gunicorn and task workers on PostgreSQL and Redis, and takes minutes.
 if os.environ.get("EDUCATION_STACK") != "1":
     collect_ignore_glob.append("stack")
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker):
+    """``load_demo`` run once for all the tests of a module that ask for it (what it printed).
+
+    The demo is loaded in a transaction that is rolled back after the module's last test; each
+    test runs inside it in a savepoint of its own (as any test of Django's ``TestCase`` does),
+    so what one test changes never reaches the next. Loading the whole demo takes seconds:
+    once per module instead of once per test.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -28,13 +28,11 @@ from courses.choices import SessionStatus
 from courses.models import Session
 
 from . import sessions, union
+from .data import content
 
 #: The workshop of the revoked certificate, and why staff revoked it.
 REVOKED_WORKSHOP = "analyzing-your-collective-agreement"
-REVOKED_REASON = (
-    "Issued by mistake: the attendance sheet had this member down as present in place of "
-    "another member of the same local."
-)
+REVOKED_REASON = content("certificates")["revoked"]["reason"]
 #: Who revokes it.
 REVOKED_BY = "staff"
 

@@ -1,4 +1,4 @@
-"""Create the demo site from the data in this package, without touching what already exists.
+"""Create the demo site from the content in this package, without touching what already exists.
 
 Every object is looked up by a natural key first (a page's slug under its parent, a program's
 slug, a local's number, a username, a document's title in its collection) and created only if
@@ -49,10 +49,9 @@ from facilitators.models import Facilitator, FacilitatorGuidePage, GuideHandout
 from home.models import HomePage, OrganisationSettings
 
 from . import guides, sessions, union, workshops
+from . import requests as session_requests  # a module: it uses this module's helpers in turn
 from .certificates import load_certificates
-from .requests import load_requests
 
-HANDOUTS_COLLECTION = "Handouts"
 SITE_HOSTNAME = "localhost"
 SITE_PORT = 80
 
@@ -73,7 +72,7 @@ def load_demo():
         member = load_users(workshop_pages, created)
         load_sessions(workshop_pages, member, created)
         load_certificates(created)
-        load_requests(home, workshop_pages, created)
+        session_requests.load_requests(home, workshop_pages, created)
     return +created  # Drop the kinds of object of which nothing was created.
 
 
@@ -200,7 +199,7 @@ def load_workshops(index, programs, created):
                 summary=data["summary"],
                 program=programs.get(data["program"]),
                 audience=data["audience"],
-                duration_hours=6,
+                duration_hours=data["duration_hours"],
                 what_to_bring=data["what_to_bring"],
                 offered_on_request=data.get("offered_on_request", False),
                 issues_certificate=True,
@@ -242,8 +241,8 @@ def materials_stream(materials):
 
 def handouts_collection():
     root = Collection.get_first_root_node()
-    collection = root.get_children().filter(name=HANDOUTS_COLLECTION).first()
-    return collection or root.add_child(name=HANDOUTS_COLLECTION)
+    collection = root.get_children().filter(name=guides.HANDOUTS_COLLECTION).first()
+    return collection or root.add_child(name=guides.HANDOUTS_COLLECTION)
 
 
 HANDOUT_PAGE = """<!doctype html>
@@ -306,8 +305,8 @@ def load_guides(workshop_pages, created):
         collection = collection or handouts_collection()
         document = load_handout_document(collection, workshop, data["handout"], created)
         guide = FacilitatorGuidePage(
-            title="Facilitator guide",
-            slug="guide",
+            title=guides.PAGE_TITLE,
+            slug=guides.PAGE_SLUG,
             introduction=data["introduction"],
             agenda=guides.agenda_notes(workshop, data["activities"]),
             materials=materials_stream(data["materials"]),

@@ -8,8 +8,9 @@ weeks ago and was closed, and one declined with the reason the local was given.
 
 Each request goes through ``courses.requests`` as staff would have moved it, on the days
 given here (counted back from the day the demo is loaded), so that its history and its status
-page read as they would on a real site; nobody is emailed. A request is found again by its
-contact's email address, so loading again adds nothing.
+page read as they would on a real site; nobody is emailed. What the local wrote, and what staff
+noted, is in ``content/requests.toml``. A request is found again by its contact's email
+address, so loading again adds nothing.
 """
 
 import datetime
@@ -44,141 +45,82 @@ from courses.requests import (
 from courses.timezones import suggested_zone_name
 
 from . import loader
+from .data import content
 
 WORKSHOP = "strategic-planning"
 #: Who moves the requests on, and who facilitates the sessions made from them (certified).
 STAFF = "staff"
 
-PAGE = {
-    "title": "Request a session",
-    "slug": "request-a-session",
-    "introduction": (
-        "<p>Strategic planning is never an off-the-shelf workshop. Tell us about your local "
-        "and what it wants to achieve: union staff will contact you to shape a day for your "
-        "executive and members, and it becomes a session for your local alone.</p>"
-        "<p>Locals usually ask two to three months ahead, so that members can be booked off "
-        "work.</p>"
-    ),
-    "thank_you_text": (
-        "<p>Thank you. The education team reads every request and will contact you within a "
-        "week to plan the session together.</p>"
-    ),
-}
+PAGE = content("requests")["page"]
 
 
 class DemoRequest(NamedTuple):
     """One request and how far it got. ``days`` count back from the day the demo is loaded."""
 
+    texts: str  # its key in the content's requests
     local: str  # the local's number, or "" for a local not on record
-    contact: tuple[str, str, str, str]  # name, role, email, phone
-    goals: str
     participants: int
     received: int  # days ago
     status: str
     language: str = Language.ENGLISH
     delivery_format: str = DeliveryFormat.IN_PERSON
-    location: str = ""
-    local_name_other: str = ""
-    accessibility_needs: str = ""
     facilitator: str = ""  # username assigned, in review onwards
-    staff_notes: str = ""
-    decline_reason: str = ""
     session_days: int = 0  # the session's day from today: ahead when scheduled, behind delivered
-    venue: str = ""
-    city: str = ""
+
+    def text(self, name):
+        """The request's ``name`` in the content (its goals, contact_name...), or ""."""
+        return content("requests")["requests"][self.texts].get(name, "")
 
 
 REQUESTS = [
     DemoRequest(
+        texts="ottawa-municipal",
         local="2250",
-        contact=("Marc Lalonde", "President", "marc.lalonde@example.org", "613-555-0147"),
-        goals=(
-            "We have a new executive after our election in the spring. We want to agree on "
-            "two or three priorities for the next three years, and a plan to get more members "
-            "to general meetings."
-        ),
         participants=12,
         received=2,
         status=RequestStatus.NEW,
-        location="Ottawa Union Centre, Albert Street",
     ),
     DemoRequest(
+        texts="kingston-health",
         local="",
-        local_name_other="Kingston Community Health Workers",
-        contact=("Tanya Brooks", "Secretary-treasurer", "tanya.brooks@example.org", "613-555-0192"),
-        goals=(
-            "Our local was certified last year and has never had a plan. We would like help "
-            "setting goals we can measure and finding stewards for the night shifts."
-        ),
         participants=8,
         received=9,
         status=RequestStatus.NEW,
         delivery_format=DeliveryFormat.ONLINE,
-        accessibility_needs="One officer is hard of hearing: live captions, please.",
     ),
     DemoRequest(
+        texts="halifax-library",
         local="1867",
-        contact=("Siobhan Walsh", "Vice-president", "siobhan.walsh@example.org", "902-555-0111"),
-        goals=(
-            "Bargaining starts next year. We want a plan to rebuild our mobilization committee "
-            "and to reach the part-time staff at the branches."
-        ),
         participants=15,
         received=16,
         status=RequestStatus.IN_REVIEW,
-        location="Halifax Central Library, meeting room",
         facilitator="jmacdonald",
-        staff_notes=(
-            "Called Siobhan: they prefer a Saturday. Jamie can do either date; check the "
-            "library's meeting room is free."
-        ),
     ),
     DemoRequest(
+        texts="laval-social-services",
         local="3247",
-        contact=("Isabelle Roy", "Présidente", "isabelle.roy@example.org", "450-555-0134"),
-        goals=(
-            "Nous voulons un plan sur trois ans pour la mobilisation et la relève : former de "
-            "nouvelles déléguées et de nouveaux délégués dans chaque point de service."
-        ),
         participants=18,
         received=30,
         status=RequestStatus.SCHEDULED,
         language=Language.FRENCH,
-        location="Bureau de la section locale 3247, Laval",
         facilitator="facilitator",
         session_days=40,
-        venue="Bureau de la section locale 3247",
-        city="Laval",
     ),
     DemoRequest(
+        texts="hamilton-hospital",
         local="4417",
-        contact=("Mei Lin Chen", "Chief steward", "meilin.chen@example.org", "905-555-0168"),
-        goals=(
-            "After a hard year of restructuring we want to set priorities with the whole "
-            "executive and plan how to support our stewards."
-        ),
         participants=10,
         received=75,
         status=RequestStatus.DELIVERED,
-        location="Hamilton labour hall",
         facilitator="jmacdonald",
         session_days=-21,
-        venue="Hamilton and District Labour Council Hall",
-        city="Hamilton",
     ),
     DemoRequest(
+        texts="richmond-flight-attendants",
         local="6120",
-        contact=("Chloe Martin", "Education officer", "chloe.martin@example.org", "604-555-0155"),
-        goals="A planning day for the executive during the holiday travel season.",
         participants=6,
         received=40,
         status=RequestStatus.DECLINED,
-        location="Richmond",
-        decline_reason=(
-            "Our facilitators in British Columbia are fully booked in December. We would be "
-            "glad to plan a session with you from February: please send a new request with "
-            "dates then."
-        ),
     ),
 ]
 
@@ -192,7 +134,7 @@ def load_requests(home, workshop_pages, created):
     staff = User.objects.get(username=STAFF)
     locals_by_number = Local.objects.in_bulk(field_name="number")
     for plan in REQUESTS:
-        if SessionRequest.objects.filter(email__iexact=plan.contact[2]).exists():
+        if SessionRequest.objects.filter(email__iexact=plan.text("email")).exists():
             continue
         load_request(plan, workshop, locals_by_number, staff, now)
         created["session requests"] += 1
@@ -214,28 +156,29 @@ def days_ago(now, days, hour=10):
 
 def load_request(plan, workshop, locals_by_number, staff, now):
     """Submit the request on the day it came in, then move it on as staff did."""
-    name, role, email, phone = plan.contact
     received = days_ago(now, plan.received)
     session_request = submit_request(
         local=locals_by_number[plan.local] if plan.local else None,
-        local_name_other=plan.local_name_other,
-        contact_name=name,
-        contact_role=role,
-        email=email,
-        phone=phone,
+        local_name_other=plan.text("local_name_other"),
+        contact_name=plan.text("contact_name"),
+        contact_role=plan.text("contact_role"),
+        email=plan.text("email"),
+        phone=plan.text("phone"),
         workshop=workshop,
-        goals=plan.goals,
+        goals=plan.text("goals"),
         participants=plan.participants,
         **dict(zip(("date_1", "date_2", "date_3"), preferred_dates(received), strict=True)),
         delivery_format=plan.delivery_format,
-        location=plan.location,
+        location=plan.text("location"),
         language=plan.language,
-        accessibility_needs=plan.accessibility_needs,
+        accessibility_needs=plan.text("accessibility_needs"),
         notify=False,
         now=received,
     )
-    if plan.staff_notes:
-        SessionRequest.objects.filter(pk=session_request.pk).update(staff_notes=plan.staff_notes)
+    if plan.text("staff_notes"):
+        SessionRequest.objects.filter(pk=session_request.pk).update(
+            staff_notes=plan.text("staff_notes")
+        )
     if plan.status == RequestStatus.NEW:
         return session_request
 
@@ -245,7 +188,7 @@ def load_request(plan, workshop, locals_by_number, staff, now):
             session_request.pk,
             RequestStatus.DECLINED,
             user=staff,
-            reason=plan.decline_reason,
+            reason=plan.text("decline_reason"),
             notify=False,
             now=reviewed,
         )
@@ -271,8 +214,8 @@ def load_request(plan, workshop, locals_by_number, staff, now):
         time_zone=zone,
         starts_at=loader.local_time(day, "09:00", zone),
         ends_at=loader.local_time(day, "15:00", zone),
-        venue=plan.venue,
-        city=plan.city,
+        venue=plan.text("venue"),
+        city=plan.text("city"),
         capacity=plan.participants,
         facilitators=[facilitator],
         user=staff,

@@ -55,8 +55,8 @@ def counts():
 
 
 @pytest.fixture
-def demo(db):
-    load_demo()
+def demo(demo_once, db):
+    return demo_once
 
 
 @pytest.mark.django_db

@@ -14,8 +14,8 @@ from courses.models import Attendance, Enrollment, Session
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=StringIO())
+def demo(demo_once, db):
+    return demo_once
 
 
 def past_sessions():

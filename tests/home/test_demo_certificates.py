@@ -28,8 +28,8 @@ def load_demo():
 
 
 @pytest.fixture
-def demo(db):
-    return load_demo()
+def demo(demo_once, db):
+    return demo_once
 
 
 def past_sessions():

@@ -22,8 +22,8 @@ PROVINCE_ZONES = {
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=StringIO())
+def demo(demo_once, db):
+    return demo_once
 
 
 @pytest.mark.django_db
