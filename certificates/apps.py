@@ -8,6 +8,8 @@ class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = _("Certificates")
     default_auto_field = "django.db.models.BigAutoField"
+    #: The app's public URLs, which ``courses.urls`` brings.
+    education_urls = "certificates.urls"
 
     def ready(self):
-        from . import signal_handlers  # noqa: F401
+        from . import checks, signal_handlers  # noqa: F401

@@ -1,5 +1,5 @@
-"""Public URLs of the certificates app, included by a site with
-``path("", include("certificates.urls"))``."""
+"""Public URLs of the certificates app (namespace ``certificates``), brought by
+``courses.urls``."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""Public URLs of the courses app, included by a site with ``path("", include("courses.urls"))``."""
+"""The courses app's own public URLs (namespace ``courses``), brought by ``courses.urls``."""
 
 from django.urls import path
 

@@ -35,8 +35,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [
+    # The public URLs of every installed education app.
     path("", include("courses.urls")),
-    path("", include("facilitators.urls")),
-    path("", include("certificates.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -6,6 +6,8 @@ class FacilitatorsConfig(AppConfig):
     name = "facilitators"
     verbose_name = _("Facilitators")
     default_auto_field = "django.db.models.BigAutoField"
+    #: The app's public URLs, which ``courses.urls`` brings.
+    education_urls = "facilitators.urls"
 
     def ready(self):
         from . import signal_handlers  # noqa: F401

@@ -1,4 +1,4 @@
-"""Facilitation URLs, included by a site with ``path("", include("facilitators.urls"))``."""
+"""Facilitation URLs (namespace ``facilitators``), brought by ``courses.urls``."""
 
 from django.urls import path
 

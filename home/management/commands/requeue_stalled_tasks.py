@@ -5,9 +5,11 @@ A ``db_worker`` marks a task "running" when it takes it. If that worker dies bef
 Run this on a schedule (every few minutes, from any one machine or several): tasks running for
 longer than ``--after`` seconds are made ready again, and the next free worker runs them.
 
-Every task of the education apps is safe to run twice: certificate PDFs are rendered only when
-missing, and emails are at worst sent twice, never lost. Choose ``--after`` well above the
-longest task (a large session's ZIP of certificates takes a few minutes at most).
+It belongs to this site, which queues tasks in its database (django-tasks-db); a site with
+another task backend has its own way. Every task of the education apps is safe to run twice:
+certificate PDFs are rendered only when missing, and emails are at worst sent twice, never
+lost. Choose ``--after`` well above the longest task (a large session's ZIP of certificates
+takes a few minutes at most).
 """
 
 from datetime import timedelta
