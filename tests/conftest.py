@@ -70,6 +70,11 @@ def no_rate_limits(settings):
 @pytest.fixture
 def home_page(db):
     """A home.HomePage at the root of the default Site, in place of Wagtail's welcome page."""
+    return make_home_page()
+
+
+def make_home_page():
+    """Make the home page the default Site's root (see the ``home_page`` fixture)."""
     root = Page.get_first_root_node()
     welcome_pages = list(root.get_children())
     home = HomePageFactory(parent=root, slug="union-education")
