@@ -597,11 +597,10 @@ class ReopenSessionView(SessionObjectView):
         return redirect(self.get_people_url())
 
 
-class CancelEnrollmentView(SessionObjectView):
-    """Ask for confirmation, then cancel one person's enrolment (the waitlist moves up)."""
+class SessionEnrollmentView(SessionObjectView):
+    """A view of one person's enrolment in the session: ``self.enrollment``, 404 for an
+    enrolment of another session."""
 
-    page_title = _("Cancel enrolment")
-    template_name = "courses/admin/cancel_enrollment.html"
     any_permission_required = {"change"}
 
     def setup(self, request, *args, **kwargs):
@@ -616,6 +615,13 @@ class CancelEnrollmentView(SessionObjectView):
         context = super().get_context_data(**kwargs)
         context["enrollment"] = self.enrollment
         return context
+
+
+class CancelEnrollmentView(SessionEnrollmentView):
+    """Ask for confirmation, then cancel one person's enrolment (the waitlist moves up)."""
+
+    page_title = _("Cancel enrolment")
+    template_name = "courses/admin/cancel_enrollment.html"
 
     def post(self, request, *args, **kwargs):
         if self.enrollment.status != EnrollmentStatus.CANCELLED:
@@ -651,27 +657,17 @@ def promoted_message(promoted):
     return " ".join(parts)
 
 
-class OfferPlaceView(SessionObjectView):
+class OfferPlaceView(SessionEnrollmentView):
     """Ask for confirmation, then offer a place to one person on the waitlist, whoever is
     first: kept for them for the session's time to accept, or theirs at once."""
 
     page_title = _("Offer a place")
     template_name = "courses/admin/offer_place.html"
-    any_permission_required = {"change"}
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.enrollment = get_object_or_404(
-            Enrollment.objects.select_related("participant"),
-            pk=self.kwargs["enrollment_pk"],
-            session=self.object,
-        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         session = self.object
         context.update(
-            enrollment=self.enrollment,
             seats_taken=session.seats_taken,
             over_capacity=session.seats_taken >= session.capacity,
             can_offer=(

@@ -362,6 +362,19 @@ def _calendar_response(session, *, include_meeting_link):
 # Cancelling from the link in an email
 
 
+def _enrollment_of_link(enrollment_id):
+    """The enrolment a signed link names (None for a link that names none or a deleted one),
+    with what its page shows."""
+    if enrollment_id is None:
+        return None
+    return (
+        Enrollment.objects.select_related("participant", "session__workshop")
+        .prefetch_related("session__parts")
+        .filter(pk=enrollment_id)
+        .first()
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def cancel_by_link(request, token):
@@ -369,15 +382,7 @@ def cancel_by_link(request, token):
     limited = hit(request, "link.client")
     if limited is not None:
         return rate_limited_response(request, limited)
-    enrollment_id = enrollment_from_cancel_token(token)
-    enrollment = None
-    if enrollment_id is not None:
-        enrollment = (
-            Enrollment.objects.select_related("participant", "session__workshop")
-            .prefetch_related("session__parts")
-            .filter(pk=enrollment_id)
-            .first()
-        )
+    enrollment = _enrollment_of_link(enrollment_from_cancel_token(token))
     if enrollment is None:
         return render(request, "courses/cancel_invalid.html", status=404)
 
@@ -425,15 +430,7 @@ def accept_offer_link(request, token):
     limited = hit(request, "link.client")
     if limited is not None:
         return rate_limited_response(request, limited)
-    enrollment_id = enrollment_from_offer_token(token)
-    enrollment = None
-    if enrollment_id is not None:
-        enrollment = (
-            Enrollment.objects.select_related("participant", "session__workshop")
-            .prefetch_related("session__parts")
-            .filter(pk=enrollment_id)
-            .first()
-        )
+    enrollment = _enrollment_of_link(enrollment_from_offer_token(token))
     if enrollment is None:
         return render(request, "courses/offer.html", {"state": "invalid"}, status=404)
     refusal = None

@@ -12,7 +12,24 @@ from ..choices import AttendanceStatus
 from .sessions import Enrollment, SessionPart
 
 
-class Attendance(models.Model):
+class Mark(models.Model):
+    """What a facilitator records of someone's attendance: the mark, the hours it counts and
+    when it was made (who made it is each model's own link)."""
+
+    status = models.CharField(_("attendance"), max_length=20, choices=AttendanceStatus.choices)
+    hours_attended = models.DecimalField(
+        _("hours attended"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    marked_at = models.DateTimeField(_("marked"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Attendance(Mark):
     """How a confirmed participant attended their session, as marked by a facilitator.
 
     One per enrolment, changed in place when a facilitator corrects a mark; every mark and every
@@ -25,13 +42,6 @@ class Attendance(models.Model):
         on_delete=models.CASCADE,
         related_name="attendance",
     )
-    status = models.CharField(_("attendance"), max_length=20, choices=AttendanceStatus.choices)
-    hours_attended = models.DecimalField(
-        _("hours attended"),
-        max_digits=4,
-        decimal_places=2,
-        validators=[MinValueValidator(0)],
-    )
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("marked by"),
@@ -40,7 +50,6 @@ class Attendance(models.Model):
         on_delete=models.SET_NULL,
         related_name="attendance_marks",
     )
-    marked_at = models.DateTimeField(_("marked"), default=timezone.now)
 
     class Meta:
         verbose_name = _("attendance")
@@ -68,7 +77,7 @@ class Attendance(models.Model):
             )
 
 
-class AttendanceDay(models.Model):
+class AttendanceDay(Mark):
     """How a participant attended one part (a day or half-day) of a session of several parts.
 
     The enrolment's :class:`Attendance` sums them up: its hours are the hours across the parts,
@@ -87,13 +96,6 @@ class AttendanceDay(models.Model):
         on_delete=models.CASCADE,
         related_name="attendance_days",
     )
-    status = models.CharField(_("attendance"), max_length=20, choices=AttendanceStatus.choices)
-    hours_attended = models.DecimalField(
-        _("hours attended"),
-        max_digits=4,
-        decimal_places=2,
-        validators=[MinValueValidator(0)],
-    )
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("marked by"),
@@ -102,7 +104,6 @@ class AttendanceDay(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    marked_at = models.DateTimeField(_("marked"), default=timezone.now)
 
     class Meta:
         ordering = ["part__starts_at", "pk"]

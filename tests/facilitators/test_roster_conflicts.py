@@ -12,7 +12,6 @@ every field of the form as the page rendered it, with what the person typed.
 
 from datetime import timedelta
 from decimal import Decimal
-from html.parser import HTMLParser
 from types import SimpleNamespace
 
 from django.contrib.messages import get_messages
@@ -35,6 +34,7 @@ from courses.attendance import (
 )
 from courses.choices import AttendanceStatus, EnrollmentStatus, SessionStatus
 from courses.models import Attendance
+from tests.facilitators.pages import form_data
 from tests.factories import (
     AttendanceFactory,
     EnrollmentFactory,
@@ -98,59 +98,10 @@ def marks_now():
     }
 
 
-class _Forms(HTMLParser):
-    """The forms of a page, each as its fields: [(name, value, type, checked)] and buttons."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms = []
-        self.current = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.current = {"fields": [], "buttons": []}
-            self.forms.append(self.current)
-        elif self.current is not None and tag == "input":
-            self.current["fields"].append(
-                (
-                    attrs.get("name"),
-                    attrs.get("value") or "",
-                    attrs.get("type", "text"),
-                    "checked" in attrs,
-                )
-            )
-        elif self.current is not None and tag == "button":
-            self.current["buttons"].append((attrs.get("name"), attrs.get("value")))
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.current = None
-
-
 def submit(client, response, action, typed=None, checked=()):
-    """Submit the form of ``response`` whose button says ``action``, as a browser would:
-    ``typed`` fills text fields and chooses radio values by name; ``checked`` ticks boxes."""
-    parser = _Forms()
-    parser.feed(response.content.decode())
-    (form,) = [f for f in parser.forms if ("action", action) in f["buttons"]]
-    typed = typed or {}
-    data = {}
-    for name, value, kind, is_checked in form["fields"]:
-        if not name:
-            continue
-        if kind == "radio":
-            if name in typed:
-                data[name] = typed[name]
-            elif is_checked:
-                data[name] = value
-        elif kind == "checkbox":
-            if name in checked:
-                data[name] = value or "on"
-        else:
-            data[name] = typed.get(name, value)
-    data["action"] = action
-    return client.post(roster_url_of(response), data)
+    """Submit the form of ``response`` whose button says ``action``, as a browser would (see
+    ``tests.facilitators.pages.form_data``)."""
+    return client.post(roster_url_of(response), form_data(response, action, typed, checked))
 
 
 def roster_url_of(response):
