@@ -62,6 +62,7 @@ from .enrollment import (
     offer_place,
 )
 from .models import Enrollment, Session, WorkshopPage
+from .requests import review_request_of_deleted_session
 
 
 def local_datetime(value, session=None):
@@ -334,9 +335,20 @@ class SessionDeleteView(SessionActionsMixin, DeleteView):
                 locked = Session.objects.select_for_update().get(pk=self.object.pk)
                 if locked.enrollments.exists():
                     return self.refuse()
-                return super().form_valid(form)
+                session_request = review_request_of_deleted_session(locked, user=self.request.user)
+                response = super().form_valid(form)
         except (ProtectedError, RestrictedError):
             return self.refuse()
+        if session_request is not None:
+            messages.info(
+                self.request,
+                gettext(
+                    "The request of %(local)s that the session was made from is back in "
+                    "review: schedule it again from the request."
+                )
+                % {"local": session_request.local},
+            )
+        return response
 
 
 class SessionObjectView(

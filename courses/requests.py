@@ -447,6 +447,21 @@ def create_session_from_request(
         return CreatedSession(session, contact_enrollment, contact_refusal)
 
 
+def review_request_of_deleted_session(session, *, user=None, now=None):
+    """The session made from a request is being deleted (scheduled by mistake, say): the
+    request goes back to review, so that staff schedule it again, and the local is told. Call
+    it in the deletion's transaction. Returns the request when it changed, else None."""
+    session_request = (
+        SessionRequest.objects.select_for_update()
+        .filter(session_id=session.pk, status=RequestStatus.SCHEDULED)
+        .first()
+    )
+    if session_request is None:
+        return None
+    _set_status(session_request, RequestStatus.IN_REVIEW, user=user, now=now or timezone.now())
+    return session_request
+
+
 def deliver_request_of_session(session, *, user=None):
     """Mark the request a closed session was made from as delivered. Safe to call again.
 

@@ -2,13 +2,15 @@
 any value, deleting a session that people enrolled in, and lists of members with values too
 long to store. The problem is told where it is, and nothing typed or recorded is lost."""
 
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 import pytest
 
-from courses.choices import EnrollmentStatus, SessionStatus
+from courses.choices import EnrollmentStatus, RequestStatus, SessionStatus
 from courses.models import Enrollment, Participant, Session
+from courses.requests import status_history
 from tests.factories import (
     CertificateFactory,
     DivisionFactory,
@@ -344,3 +346,42 @@ def test_one_person_with_a_value_too_long_is_told_at_the_field(
     assert field in form.errors
     assert form[field].value() == value
     assert Enrollment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_deleting_the_session_of_a_request_puts_the_request_back_in_review(
+    client, staff, workshop, django_capture_on_commit_callbacks
+):
+    session = SessionFactory(workshop=workshop)
+    request = SessionRequestFactory(
+        workshop=workshop, session=session, status=RequestStatus.SCHEDULED
+    )
+    client.force_login(staff)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(session_url("delete", session), follow=True)
+
+    assert not Session.objects.filter(pk=session.pk).exists()
+    request.refresh_from_db()
+    assert request.session is None
+    assert request.status == RequestStatus.IN_REVIEW
+    assert "is back in review" in response.text
+    [step] = status_history(request)[-1:]
+    assert step.status == RequestStatus.IN_REVIEW
+    assert [message.to for message in mail.outbox] == [[request.email]]
+
+
+@pytest.mark.django_db
+def test_a_session_that_stays_leaves_its_request_scheduled(client, staff, workshop):
+    session = SessionFactory(workshop=workshop)
+    EnrollmentFactory(session=session)
+    request = SessionRequestFactory(
+        workshop=workshop, session=session, status=RequestStatus.SCHEDULED
+    )
+    client.force_login(staff)
+
+    client.post(session_url("delete", session))
+
+    request.refresh_from_db()
+    assert (request.session, request.status) == (session, RequestStatus.SCHEDULED)
