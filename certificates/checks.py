@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import checks
-from django.core.files.storage import FileSystemStorage, InvalidStorageError
+from django.core.files.storage import FileSystemStorage
 
 EXAMPLE = (
     'STORAGES["private"] = {"BACKEND": "django.core.files.storage.FileSystemStorage", '
@@ -27,9 +27,7 @@ def check_certificate_storage(app_configs=None, **kwargs):
     from .models import certificate_storage
 
     alias = getattr(settings, "CERTIFICATES_STORAGE_ALIAS", "default")
-    try:
-        storage = certificate_storage()
-    except InvalidStorageError:
+    if alias != "default" and alias not in settings.STORAGES:
         return [
             checks.Error(
                 f"CERTIFICATES_STORAGE_ALIAS names the storage '{alias}', which STORAGES does "
@@ -38,17 +36,26 @@ def check_certificate_storage(app_configs=None, **kwargs):
                 id="certificates.E002",
             )
         ]
+    try:
+        storage = certificate_storage()
+        location = storage.location if isinstance(storage, FileSystemStorage) else None
+    except Exception as problem:  # noqa: BLE001 - a check reports, it never stops the checks
+        return [
+            checks.Error(
+                f"The storage '{alias}' for certificate PDFs cannot be opened: {problem}",
+                hint=f"Correct STORAGES['{alias}'], for example {EXAMPLE}.",
+                id="certificates.E003",
+            )
+        ]
     media_root = getattr(settings, "MEDIA_ROOT", "")
-    public = isinstance(storage, FileSystemStorage) and (
-        (media_root and _inside(storage.location, media_root))
-        or (settings.MEDIA_URL and storage.base_url == settings.MEDIA_URL)
-    )
+    # What a web server serves is decided by where the files are, not by the storage's URL.
+    public = location is not None and bool(media_root) and _inside(location, media_root)
     if not public:
         return []
     return [
         checks.Error(
-            f"Certificate PDFs would be kept in '{storage.location}', which MEDIA_URL serves "
-            "to anyone: a certificate names its holder and their local.",
+            f"Certificate PDFs would be kept in '{location}', inside MEDIA_ROOT, which the "
+            "site serves to anyone: a certificate names its holder and their local.",
             hint=f"Keep them in a storage that is never served, for example {EXAMPLE}. "
             "Downloads go through the app, which checks who asks.",
             id="certificates.E001",

@@ -4,9 +4,11 @@
 piece learns it there, not from a 500 in front of a member.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core import checks
-from django.urls import get_resolver
+from django.urls import NoReverseMatch, Resolver404, get_resolver, resolve, reverse
 
 CONTEXT_PROCESSOR = "courses.context_processors.education"
 REQUEST_CONTEXT_PROCESSOR = "django.template.context_processors.request"
@@ -70,22 +72,83 @@ def check_base_url(app_configs=None, **kwargs):
     ]
 
 
-@checks.register(checks.Tags.urls)
-def check_urls_included(app_configs=None, **kwargs):
-    """The site includes ``courses.urls``, which brings the URLs of every installed app."""
-    from .urls import app_url_modules
+#: Addresses that only ever reach the machine itself, or the placeholder of ``wagtail start``.
+NOT_PUBLIC_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "example.com", "www.example.com"}
 
-    included = get_resolver().app_dict
-    missing = [module.app_name for module in app_url_modules() if module.app_name not in included]
-    if not missing:
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_base_url_is_public(app_configs=None, **kwargs):
+    host = urlsplit(getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "").hostname
+    if host not in NOT_PUBLIC_HOSTS:
         return []
     return [
-        checks.Error(
-            "The URLs of the education apps are not included (no "
-            + ", ".join(f"'{name}'" for name in missing)
-            + " namespace): the admin and My learning would fail on their links.",
-            hint='Add path("", include("courses.urls")) to the site\'s urlpatterns, before '
-            "Wagtail's own include(wagtail_urls). It brings the URLs of every installed app.",
-            id="courses.E005",
+        checks.Warning(
+            f"WAGTAILADMIN_BASE_URL points to {host}: the links emailed to members and the QR "
+            "codes printed on certificates would lead nowhere.",
+            hint="Set WAGTAILADMIN_BASE_URL to the public address of the site in production.",
+            id="courses.W001",
         )
     ]
+
+
+def _first_plain_name(module):
+    """The name of a URL of ``module`` that takes no arguments, to reverse and resolve."""
+    for pattern in module.urlpatterns:
+        name = getattr(pattern, "name", None)
+        if name and not pattern.pattern.converters and "(" not in str(pattern.pattern):
+            return name
+    return None
+
+
+@checks.register(checks.Tags.urls)
+def check_urls_included(app_configs=None, **kwargs):
+    """The site includes ``courses.urls``, which brings the URLs of every installed app,
+    before Wagtail's own pages (after them, Wagtail answers every address first)."""
+    if not getattr(settings, "ROOT_URLCONF", None):
+        return []
+    from .urls import app_url_modules
+
+    hint = (
+        'Add path("", include("courses.urls")) to the site\'s urlpatterns, before '
+        "Wagtail's own include(wagtail_urls). It brings the URLs of every installed app."
+    )
+    included = get_resolver().app_dict
+    missing, shadowed = [], []
+    for module in app_url_modules():
+        namespace = getattr(module, "app_name", None)
+        if not namespace:
+            continue
+        if namespace not in included:
+            missing.append(namespace)
+            continue
+        name = _first_plain_name(module)
+        if name is None:
+            continue
+        try:
+            match = resolve(reverse(f"{namespace}:{name}"))
+        except (NoReverseMatch, Resolver404):
+            continue
+        if match.namespace != namespace:
+            shadowed.append(namespace)
+    errors = []
+    if missing:
+        errors.append(
+            checks.Error(
+                "The URLs of the education apps are not included (no "
+                + ", ".join(f"'{name}'" for name in missing)
+                + " namespace): the admin and My learning would fail on their links.",
+                hint=hint,
+                id="courses.E005",
+            )
+        )
+    if shadowed:
+        errors.append(
+            checks.Error(
+                "The URLs of the education apps come after another include that answers them "
+                "first (" + ", ".join(f"'{name}'" for name in shadowed) + "): their pages "
+                "would answer 404.",
+                hint=hint,
+                id="courses.E006",
+            )
+        )
+    return errors

@@ -142,9 +142,11 @@ def refuse_signed_in_users_outside_restricted_groups(page, request, serve_args, 
     if not isinstance(page, PRIVATE_PAGE_TYPES) or not request.user.is_authenticated:
         return None
     for restriction in page.get_view_restrictions():
-        if restriction.restriction_type == PageViewRestriction.GROUPS and not (
-            restriction.accept_request(request)
-        ):
+        if restriction.restriction_type != PageViewRestriction.GROUPS:
+            continue
+        # The groups were those holding the permission when the guide was made private: a
+        # group since deprived of it no longer reads the guide.
+        if not restriction.accept_request(request) or not is_guide_reader(request.user):
             raise PermissionDenied
     return None
 

@@ -34,7 +34,7 @@ def test_the_public_media_folder_is_refused(tmp_path):
         [error] = check_certificate_storage()
     assert error.id == "certificates.E001"
     assert error.level == checks.ERROR
-    assert "MEDIA_URL serves" in error.msg
+    assert "inside MEDIA_ROOT" in error.msg
     assert 'CERTIFICATES_STORAGE_ALIAS = "private"' in error.hint
 
 
@@ -53,3 +53,23 @@ def test_a_storage_that_is_not_defined_is_named(tmp_path):
         [error] = check_certificate_storage()
     assert error.id == "certificates.E002"
     assert "'private'" in error.msg
+
+
+def test_a_private_folder_without_a_url_of_its_own_passes(tmp_path):
+    """A storage with no ``base_url`` answers with MEDIA_URL's prefix, but what is served is
+    decided by where the files are."""
+    private = {"BACKEND": FILES, "OPTIONS": {"location": tmp_path / "private"}}
+    with override_settings(
+        MEDIA_ROOT=tmp_path / "media",
+        STORAGES=storages(private=private),
+        CERTIFICATES_STORAGE_ALIAS="private",
+    ):
+        assert check_certificate_storage() == []
+
+
+def test_a_storage_that_cannot_be_opened_is_named_without_stopping_the_checks(tmp_path):
+    typo = {"BACKEND": FILES, "OPTIONS": {"locaton": tmp_path / "private"}}
+    with override_settings(STORAGES=storages(private=typo), CERTIFICATES_STORAGE_ALIAS="private"):
+        [error] = check_certificate_storage()
+    assert error.id == "certificates.E003"
+    assert "locaton" in error.msg

@@ -11,6 +11,7 @@ import pytest
 
 from courses.checks import (
     check_base_url,
+    check_base_url_is_public,
     check_context_processors,
     check_sign_in_backend,
     check_urls_included,
@@ -92,3 +93,26 @@ def test_the_url_include_is_required(urlconf, missing):
 def test_one_include_brings_every_installed_app():
     with override_settings(ROOT_URLCONF="tests.courses.urlconfs.one_include"):
         assert check_urls_included() == []
+
+
+def test_the_url_include_must_come_before_wagtails_pages():
+    with override_settings(ROOT_URLCONF="tests.courses.urlconfs.after_wagtail"):
+        [error] = check_urls_included()
+    assert error.id == "courses.E006"
+    assert "'courses'" in error.msg and "'facilitators'" in error.msg
+    assert "before Wagtail's own include(wagtail_urls)" in error.hint
+
+
+@pytest.mark.parametrize(
+    "address", ["http://127.0.0.1:8000", "http://localhost", "http://example.com"]
+)
+def test_a_deployment_is_warned_of_an_address_members_cannot_reach(address):
+    with override_settings(WAGTAILADMIN_BASE_URL=address):
+        [warning] = check_base_url_is_public()
+    assert warning.id == "courses.W001"
+    assert warning.level == checks.WARNING
+
+
+def test_a_public_address_passes_the_deployment_check():
+    with override_settings(WAGTAILADMIN_BASE_URL="https://education.example.org"):
+        assert check_base_url_is_public() == []

@@ -197,6 +197,18 @@ def test_a_group_without_the_permission_reads_no_new_guide(client_as, workshop):
 
 
 @pytest.mark.django_db
+def test_a_group_deprived_of_the_permission_no_longer_reads_existing_guides(client_as, workshop):
+    member = UserFactory(groups=[FACILITATORS_GROUP])
+    guide = FacilitatorGuidePageFactory(parent=workshop)
+    assert client_as(member).get(guide.url).status_code == 200
+
+    facilitators_group().permissions.remove(reading_guides())
+
+    assert facilitators_group() in PageViewRestriction.objects.get(page=guide).groups.all()
+    assert client_as(member).get(guide.url).status_code == 403
+
+
+@pytest.mark.django_db
 def test_who_lands_on_my_sessions_is_decided_by_permissions(users, trainers):
     trainer = UserFactory(groups=["Trainers"])
 

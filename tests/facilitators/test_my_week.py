@@ -155,7 +155,9 @@ def test_my_sessions_shows_today_then_later(client_as, facilitator, workshop):
         assert days[0].is_today
         assert [entry.session for entry in days[0].entries] == [today]
         assert "Today:" in html
-    assert response.context["later"] == [later]
+        assert response.context["later"] == [later]
+    else:  # the session an hour away is tomorrow, which may begin the next week
+        assert response.context["later"][-1] == later
     assert cancelled not in [entry.session for day in days for entry in day.entries]
     assert html.index("This week") < html.index("Later")
     guide_pdf = reverse("facilitators:guide_pdf", args=[guide.pk])
