@@ -16,6 +16,7 @@ from courses.admin_forms import OPENED_VALUES, OPENED_VERSION
 from courses.choices import RequestStatus, SessionStatus
 from courses.models import Session, SessionRequest
 from courses.requests import change_status
+from tests.courses.test_requests_admin import edit_data
 from tests.factories import (
     FacilitatorFactory,
     LocalFactory,
@@ -342,28 +343,7 @@ def request_url(name, session_request):
 
 
 def request_data(session_request, opened_with=None, **changes):
-    data = {
-        "local": str(session_request.local_id or ""),
-        "local_name_other": session_request.local_name_other,
-        "contact_name": session_request.contact_name,
-        "contact_role": session_request.contact_role,
-        "email": session_request.email,
-        "phone": session_request.phone,
-        "workshop": str(session_request.workshop_id),
-        "goals": session_request.goals,
-        "participants": str(session_request.participants),
-        "date_1": session_request.date_1.isoformat(),
-        "date_2": session_request.date_2.isoformat(),
-        "date_3": "",
-        "delivery_format": session_request.delivery_format,
-        "language": session_request.language,
-        "location": session_request.location,
-        "accessibility_needs": session_request.accessibility_needs,
-        "staff_notes": session_request.staff_notes,
-    }
-    data.update(changes)
-    data.update(opened_with or {})
-    return data
+    return edit_data(session_request, **{**changes, **(opened_with or {})})
 
 
 @pytest.mark.django_db

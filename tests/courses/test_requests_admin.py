@@ -85,6 +85,7 @@ def session_request(workshop, local, assigned):
 
 
 def edit_data(session_request, **changes):
+    """What the request's edit form posts: its values as saved, with ``changes``."""
     data = {
         "local": str(session_request.local_id or ""),
         "local_name_other": session_request.local_name_other,
@@ -101,7 +102,7 @@ def edit_data(session_request, **changes):
         "delivery_format": session_request.delivery_format,
         "language": session_request.language,
         "location": session_request.location,
-        "accessibility_needs": "",
+        "accessibility_needs": session_request.accessibility_needs,
         "staff_notes": session_request.staff_notes,
     }
     data.update(changes)
