@@ -26,13 +26,7 @@ from django.utils.safestring import mark_safe
 import segno
 
 from . import conf
-from .models import (
-    Certificate,
-    CertificateTemplate,
-    certificate_upload_to,
-    format_hours,
-    new_code,
-)
+from .models import Certificate, CertificateTemplate, certificate_upload_to, format_hours, new_code
 
 #: Where the template's images are drawn from: Wagtail rendition filters, small enough to keep.
 LOGO_RENDITION = "max-600x240|format-png"

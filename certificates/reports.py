@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.ui.tables import Column
 
-from courses.reports import EducationReportView, ReportMenuItem
+from courses.reports.views import EducationReportView, ReportMenuItem
 
 from .choices import CertificateKind, CertificateStatus
 from .models import Certificate

@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from courses.attendance import is_education_staff
 from courses.ratelimits import hit, rate_limited_response
+from courses.roles import is_education_staff
 
 from . import pdf
 from .choices import CertificateKind

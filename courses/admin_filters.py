@@ -11,13 +11,7 @@ from django.core.exceptions import ValidationError
 import django_filters
 from django_filters import fields as filter_fields
 
-from .validators import (
-    EARLIEST_DAY,
-    LATEST_DAY,
-    KeyCheckedChoicesMixin,
-    calendar_error,
-    fits_key,
-)
+from .validators import EARLIEST_DAY, LATEST_DAY, KeyCheckedChoicesMixin, calendar_error, fits_key
 
 
 class ModelChoiceField(filter_fields.ModelChoiceField):

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from . import views
+from .requests import views as request_views
+from .sessions import views
 
 app_name = "courses"
 
@@ -40,7 +41,7 @@ urlpatterns = [
     ),
     path(
         "request-a-session/status/<str:token>/",
-        views.request_status,
+        request_views.request_status,
         name="request_status",
     ),
 ]

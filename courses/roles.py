@@ -57,3 +57,15 @@ def users_with_permission(perm, *, include_superusers=True):
     each of them, as a queryset.
     """
     return ModelBackend().with_perm(perm, is_active=True, include_superusers=include_superusers)
+
+
+def is_education_staff(user):
+    """Active superusers and the active users who hold ``courses.manage_every_session``
+    (:data:`~courses.roles.STAFF_PERMISSION`, which the Education staff group has).
+
+    Asked several times while one request is served: Django remembers the user's permissions
+    on that user object.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.has_perm(STAFF_PERMISSION)

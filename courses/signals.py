@@ -27,3 +27,22 @@ completion recomputed. Receivers must therefore be idempotent (issuing a certifi
 the same enrolment must not make two), and should also handle enrolments that no longer appear
 in ``completed_enrollment_ids``.
 """
+
+session_deleting = Signal()
+"""
+Sent while a session is being deleted from the admin: inside the deletion's transaction, with
+the session's row locked, before the row goes. An exception raised by a receiver undoes the
+deletion.
+
+Arguments:
+
+``sender``
+    the ``courses.models.Session`` class.
+``session``
+    the ``Session`` about to be deleted (nobody ever enrolled in it).
+``user``
+    who deletes it.
+
+A receiver may return a sentence for the person deleting the session (the admin shows it once
+the session is gone), or ``None``.
+"""

@@ -18,8 +18,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from . import reports
-from .admin_forms import KeyCheckedModelChoiceField, SessionAdminForm
+from .admin_forms import KeyCheckedModelChoiceField
 from .admin_permissions import (
     EnrollmentPermissionPolicy,
     ParticipantPermissionPolicy,
@@ -29,27 +28,10 @@ from .admin_permissions import (
     SessionRequestPermissionPolicy,
     visible_to,
 )
-from .admin_views import (
-    BulkEnrolView,
-    CancelEnrollmentView,
-    CancelSessionView,
-    EnrollmentFilterSet,
-    LinkColumn,
-    LocalDateTimeColumn,
-    OfferPlaceView,
-    ReopenSessionView,
-    SessionDeleteView,
-    SessionEditView,
-    SessionFilterSet,
-    SessionIndexView,
-    SessionPeopleView,
-    refuse_bulk_publishing_unready_pages,
-    seats_label,
-)
 from .admin_viewsets import KeyCheckedDeleteBulkAction, SnippetViewSet
 from .admin_widgets import PageChooser
+from .attendance.admin_views import ReopenSessionView
 from .choices import AttendanceStatus, EnrollmentStatus, RequestStatus
-from .dashboard import dashboard_panels
 from .models import (
     Division,
     EducationRole,
@@ -62,7 +44,26 @@ from .models import (
     SessionRequest,
     WorkshopPage,
 )
-from .request_admin_views import NewRequestsPanel, SessionRequestViewSet
+from .reports import views as reports
+from .reports.dashboard import dashboard_panels
+from .requests.admin_views import NewRequestsPanel, SessionRequestViewSet
+from .sessions.admin_forms import SessionAdminForm
+from .sessions.admin_views import (
+    BulkEnrolView,
+    CancelEnrollmentView,
+    CancelSessionView,
+    EnrollmentFilterSet,
+    LinkColumn,
+    LocalDateTimeColumn,
+    OfferPlaceView,
+    SessionDeleteView,
+    SessionEditView,
+    SessionFilterSet,
+    SessionIndexView,
+    SessionPeopleView,
+    refuse_bulk_publishing_unready_pages,
+    seats_label,
+)
 
 # Who sees whom: see ``admin_permissions``. Programs, workshops and the union's structure
 # (divisions, sectors, locals) name nobody: Wagtail's model permission policy serves them.

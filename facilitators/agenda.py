@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from courses.choices import ActivityType
-from courses.scheduling import session_zone
+from courses.sessions.scheduling import session_zone
 
 #: Where a guide's agenda starts when no session says otherwise.
 DEFAULT_STARTS_AT = "09:00"

@@ -7,10 +7,10 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from courses.attendance import InvalidMark, SeenMark, clean_mark, seen_mark
+from courses.attendance.rules import InvalidMark, SeenMark, clean_mark, seen_mark
 from courses.choices import AttendanceStatus
-from courses.forms import MemberEmailField, find_local
 from courses.models import Participant
+from courses.sessions.forms import MemberEmailField, find_local
 
 #: Posted with each row: the row's mark as the page showed it when it was loaded.
 SEEN_PREFIX = "seen-"

@@ -12,7 +12,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from courses.admin_widgets import InlinePanel
-from courses.attendance import can_take_attendance
+from courses.attendance.rules import can_take_attendance
 from courses.choices import Language
 from courses.models import Session
 from courses.validators import fits_key

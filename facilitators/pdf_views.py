@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from courses.attendance import can_take_attendance
+from courses.attendance.rules import can_take_attendance
 from courses.models import Session
 
 from . import pdf

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.formats import get_format
 
-from courses.scheduling import session_zone
+from courses.sessions.scheduling import session_zone
 from courses.timezones import zone_abbreviation
 
 

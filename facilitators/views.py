@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from wagtail.admin.views.account import LoginView
 from wagtail.models import Page
 
-from courses.attendance import (
+from courses.attendance.rules import (
     AttendanceError,
     EarlyReasonRequired,
     MarksChanged,
@@ -38,7 +38,6 @@ from courses.attendance import (
     close_session,
     closing_opens_at,
     current_part,
-    is_education_staff,
     is_unmarked,
     local_moment,
     mark_attendance,
@@ -51,6 +50,7 @@ from courses.attendance import (
 )
 from courses.choices import EnrollmentStatus, SessionStatus
 from courses.models import AttendanceDay, Enrollment, Local, Session
+from courses.roles import is_education_staff
 
 from .forms import (
     ROSTER_SEEN,

@@ -31,19 +31,19 @@ from courses.admin_permissions import (
     facilitators_of,
     visible_to,
 )
-from courses.admin_views import SESSION_BUTTONS_HOOK
 from courses.admin_viewsets import SnippetViewSet
-from courses.attendance import can_take_attendance
+from courses.attendance.rules import can_take_attendance
 from courses.choices import SessionStatus
 from courses.models import WorkshopPage
-from courses.scheduling import FILTER_FACILITATORS_HOOK
+from courses.sessions.admin_views import SESSION_BUTTONS_HOOK
+from courses.sessions.scheduling import FILTER_FACILITATORS_HOOK
 from courses.wagtail_hooks import EDUCATION_MENU_HOOK
 
 from .models import Facilitator, FacilitatorGuidePage, GuideAccess, facilitators_who_deliver
 from .privacy import is_guide_reader
 
 # The sessions' forms offer only the facilitators certified for the workshop who facilitate in
-# the session's language (see ``courses.scheduling``).
+# the session's language (see ``courses.sessions.scheduling``).
 hooks.register(FILTER_FACILITATORS_HOOK, facilitators_who_deliver)
 
 

@@ -33,7 +33,6 @@ from django.utils import timezone
 import pytest
 
 from courses.choices import EnrollmentStatus
-from courses.confirmation import ask_to_enrol, confirm_token
 from courses.models import (
     Division,
     Enrollment,
@@ -44,6 +43,7 @@ from courses.models import (
     Session,
     SessionPart,
 )
+from courses.sessions.confirmation import ask_to_enrol, confirm_token
 
 ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 

@@ -294,7 +294,7 @@ class EnrollmentFactory(DjangoModelFactory):
     """A confirmed enrolment written directly, without the enrolment rules or their emails.
 
     For the state a test starts from; tests of the rules themselves go through
-    ``courses.enrollment``.
+    ``courses.sessions.enrollment``.
     """
 
     participant = factory.SubFactory(ParticipantFactory)

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from courses.roles import FACILITATORS_GROUP, STAFF_GROUP, ensure_permissions, grant, model_codenames
+from ..roles import FACILITATORS_GROUP, STAFF_GROUP, ensure_permissions, grant, model_codenames
 
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 COLLECTION_PERMISSIONS = {

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from courses.roles import STAFF_GROUP, ensure_permissions, grant, model_codenames
+from ..roles import STAFF_GROUP, ensure_permissions, grant, model_codenames
 
 
 def grant_session_request_permissions(apps, schema_editor):

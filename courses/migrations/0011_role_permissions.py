@@ -4,7 +4,7 @@ facilitators may be assigned sessions to facilitate."""
 
 from django.db import migrations, models
 
-from courses.roles import FACILITATORS_GROUP, STAFF_GROUP, ensure_permissions, grant
+from ..roles import FACILITATORS_GROUP, STAFF_GROUP, ensure_permissions, grant
 
 
 def grant_role_permissions(apps, schema_editor):

@@ -218,8 +218,8 @@ class SessionRequestPage(RoutablePageMixin, Page):
     #: The views that answer the page's two addresses, called with the request and the page.
     #: They are named, not imported: they need the forms and the rest of the app, which need
     #: the models.
-    form_view = "courses.views.session_request_form"
-    thanks_view = "courses.views.session_request_thanks"
+    form_view = "courses.requests.views.session_request_form"
+    thanks_view = "courses.requests.views.session_request_thanks"
 
     @path("")
     def request_form(self, request):

@@ -111,7 +111,7 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses a password log-in while its username is locked out for that client.
     "home.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
-    # Participants sign in with a one-time link sent by email (courses.signin).
+    # Participants sign in with a one-time link sent by email (courses.sessions.signin).
     "sesame.backends.ModelBackend",
 ]
 SESAME_MAX_AGE = 20 * 60  # seconds a sign-in link works

@@ -23,7 +23,7 @@ from django.utils import timezone
 from certificates.choices import CertificateStatus
 from certificates.issuing import issue_for_session, revoke
 from certificates.models import Certificate
-from courses.attendance import close_session, unmarked_enrollments
+from courses.attendance.rules import close_session, unmarked_enrollments
 from courses.choices import SessionStatus
 from courses.models import Session
 

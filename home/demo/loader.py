@@ -43,7 +43,7 @@ from courses.models import (
     WorkshopOutcome,
     WorkshopPage,
 )
-from courses.scheduling import facilitator_clashes, spans_of
+from courses.sessions.scheduling import facilitator_clashes, spans_of
 from courses.timezones import zone_named
 from facilitators.models import Facilitator, FacilitatorGuidePage, GuideHandout
 from home.models import HomePage, OrganisationSettings
@@ -409,11 +409,11 @@ def load_sessions(workshop_pages, member_user, created):
     """The demo schedule (``sessions.SESSIONS``) for every workshop that has no session yet.
 
     A workshop with sessions, demo or not, is left alone, so loading again on a later day adds
-    nothing. Enrolments are written directly rather than through ``courses.enrollment``, which
-    rightly refuses sessions that have started and emails everyone; the loader checks the same
-    invariants itself: never more confirmed than seats, a waitlist only when full, and one
-    enrolment per participant and session. Sessions that have taken place get their attendance
-    when they are created (see ``mark_attendance``).
+    nothing. Enrolments are written directly rather than through
+    ``courses.sessions.enrollment``, which rightly refuses sessions that have started and
+    emails everyone; the loader checks the same invariants itself: never more confirmed than
+    seats, a waitlist only when full, and one enrolment per participant and session. Sessions
+    that have taken place get their attendance when they are created (see ``mark_attendance``).
     """
     now = timezone.now()
     today = timezone.localdate(now)

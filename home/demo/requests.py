@@ -19,7 +19,7 @@ from typing import NamedTuple
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from courses.attendance import close_session
+from courses.attendance.rules import close_session
 from courses.choices import (
     AttendanceStatus,
     DeliveryFormat,
@@ -36,7 +36,7 @@ from courses.models import (
     SessionRequest,
     SessionRequestPage,
 )
-from courses.requests import (
+from courses.requests.rules import (
     assign_facilitator,
     change_status,
     create_session_from_request,

@@ -24,13 +24,7 @@ import pytest
 
 from certificates.choices import CertificateKind, CertificateStatus
 from certificates.models import Certificate
-from courses.choices import (
-    AttendanceStatus,
-    Audience,
-    EnrollmentStatus,
-    Language,
-    SessionStatus,
-)
+from courses.choices import AttendanceStatus, Audience, EnrollmentStatus, Language, SessionStatus
 from courses.models import (
     Attendance,
     Division,

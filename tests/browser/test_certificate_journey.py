@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from certificates.models import Certificate
 from certificates.views import my_learning_section
-from courses.views import MY_LEARNING_HOOK
+from courses.sessions.views import MY_LEARNING_HOOK
 from tests.factories import (
     PASSWORD,
     EnrollmentFactory,

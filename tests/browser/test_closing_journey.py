@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from playwright.sync_api import expect
 
-from courses.attendance import local_moment
+from courses.attendance.rules import local_moment
 from courses.choices import SessionStatus
 from tests.factories import (
     PASSWORD,

@@ -14,7 +14,7 @@ from django.utils import formats, timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from courses.enrollment import enrol
+from courses.sessions.enrollment import enrol
 from tests.courses.calendars import attachment
 from tests.factories import (
     PASSWORD,

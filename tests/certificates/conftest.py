@@ -6,8 +6,8 @@ from wagtail import hooks
 import pytest
 
 from certificates.views import my_learning_section
-from courses.attendance import close_session, mark_attendance
-from courses.views import MY_LEARNING_HOOK
+from courses.attendance.rules import close_session, mark_attendance
+from courses.sessions.views import MY_LEARNING_HOOK
 from tests.certificates.builders import days_ago
 from tests.factories import SessionFactory, WorkshopPageFactory
 

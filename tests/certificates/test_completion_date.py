@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 import pytest
 
 from certificates.models import Certificate
-from courses.attendance import close_session, mark_attendance, session_parts
+from courses.attendance.rules import close_session, mark_attendance, session_parts
 from courses.choices import TimeZone
 from courses.models import SessionPart
 from tests.certificates.builders import PRESENT, days_ago, enrol

@@ -35,7 +35,7 @@ from certificates.models import (
     Certificate,
     CertificateTemplate,
 )
-from courses.attendance import reopen_session
+from courses.attendance.rules import reopen_session
 from courses.choices import EnrollmentStatus, SessionStatus
 from courses.models import ProgramRequirement
 from home.models import OrganisationSettings

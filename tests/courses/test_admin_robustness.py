@@ -10,7 +10,7 @@ import pytest
 
 from courses.choices import EnrollmentStatus, RequestStatus, SessionStatus
 from courses.models import Enrollment, Participant, Session
-from courses.requests import status_history
+from courses.requests.rules import status_history
 from tests.factories import (
     CertificateFactory,
     DivisionFactory,

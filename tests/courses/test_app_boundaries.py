@@ -127,8 +127,8 @@ def test_no_app_imports_the_example_site(app):
 def test_the_request_page_names_views_that_exist():
     from django.utils.module_loading import import_string
 
-    from courses import views
     from courses.models import SessionRequestPage
+    from courses.requests import views
 
     assert import_string(SessionRequestPage.form_view) is views.session_request_form
     assert import_string(SessionRequestPage.thanks_view) is views.session_request_thanks

@@ -14,7 +14,7 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
-from courses.attendance import (
+from courses.attendance.rules import (
     AlreadyClosed,
     ClosingNotOpen,
     EarlyReasonRequired,

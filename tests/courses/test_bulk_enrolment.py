@@ -7,9 +7,9 @@ from django.urls import reverse
 
 import pytest
 
-from courses.bulk import parse_rows
 from courses.choices import EnrollmentSource, EnrollmentStatus, SessionStatus
 from courses.models import Enrollment, Participant
+from courses.sessions.bulk import parse_rows
 from tests.factories import (
     EnrollmentFactory,
     LocalFactory,

@@ -13,10 +13,10 @@ from django.utils import timezone
 import pytest
 
 from courses.choices import EnrollmentStatus, SessionStatus
-from courses.emails import send_enrollment_email
-from courses.enrollment import cancel_session, enrol
-from courses.feeds import FEED_SALT, feed_token
 from courses.models import Enrollment
+from courses.sessions.emails import send_enrollment_email
+from courses.sessions.enrollment import cancel_session, enrol
+from courses.sessions.feeds import FEED_SALT, feed_token
 from tests.courses.calendars import attachment, events, validated
 from tests.factories import (
     EnrollmentFactory,

@@ -11,12 +11,7 @@ from wagtail.models import PageViewRestriction
 import pytest
 
 from courses.choices import Audience
-from tests.factories import (
-    EnrollmentFactory,
-    ProgramFactory,
-    SessionFactory,
-    WorkshopPageFactory,
-)
+from tests.factories import EnrollmentFactory, ProgramFactory, SessionFactory, WorkshopPageFactory
 
 #: Queries a warm catalogue request makes, whatever the number of workshops and sessions.
 #: Measured at 12 on SQLite and PostgreSQL with sessions listed (11 without): site, routing to

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 from django.template.loader import render_to_string
 
-from courses.charts import Series, bar_chart, grouped_bar_chart, shorten
+from courses.reports.charts import Series, bar_chart, grouped_bar_chart, shorten
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -2,7 +2,7 @@
 
 The attempts run in threads with their own database connections (see ``tests.concurrency``),
 so they collide in PostgreSQL exactly as the requests of several server processes would. The
-session row lock in ``courses.enrollment`` must hand out exactly ``capacity`` seats and put
+session row lock in ``courses.sessions.enrollment`` must hand out exactly ``capacity`` seats and put
 everyone else on the waitlist in order; a control run without the lock shows that the race it
 prevents is real.
 """
@@ -13,10 +13,10 @@ from django.core import mail
 
 import pytest
 
-import courses.enrollment
+import courses.sessions.enrollment
 from courses.choices import EnrollmentStatus
-from courses.enrollment import enrol, waitlist_position
 from courses.models import Enrollment, PendingEnrollment
+from courses.sessions.enrollment import enrol, waitlist_position
 from tests.concurrency import (
     confirm_over_http,
     live_server_for_load,
@@ -122,7 +122,7 @@ def test_without_the_session_lock_parallel_enrolments_overbook(session, particip
     free seat. (This happens on every run, with nothing slowed down: no pause needs to widen
     the window between the count and the insert.)
     """
-    monkeypatch.setattr(courses.enrollment, "LOCK_SESSIONS", False)
+    monkeypatch.setattr(courses.sessions.enrollment, "LOCK_SESSIONS", False)
 
     run = enrol_everyone(session, participants)
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 import pytest
 
 from courses.choices import EnrollmentStatus, SessionStatus
-from courses.dashboard import ProgramChartPanel
+from courses.reports.dashboard import ProgramChartPanel
 from tests.factories import EnrollmentFactory, SessionFactory, WorkshopPageFactory
 
 PANELS = ("education-upcoming-sessions", "education-unclosed-sessions", "education-program-chart")

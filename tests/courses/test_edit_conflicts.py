@@ -15,7 +15,7 @@ import pytest
 from courses.admin_forms import OPENED_VALUES, OPENED_VERSION
 from courses.choices import RequestStatus, SessionStatus
 from courses.models import Session, SessionRequest
-from courses.requests import change_status
+from courses.requests.rules import change_status
 from tests.courses.test_requests_admin import edit_data
 from tests.factories import (
     FacilitatorFactory,

@@ -9,9 +9,9 @@ import pytest
 from icalendar import Calendar
 
 from courses.choices import EnrollmentStatus
-from courses.enrollment import cancel, cancel_session, enrol
 from courses.models import Enrollment
-from courses.tasks import send_enrollment_email
+from courses.sessions.enrollment import cancel, cancel_session, enrol
+from courses.sessions.tasks import send_enrollment_email
 from tests.courses.calendars import attachment as calendar_attachment
 from tests.factories import ParticipantFactory, SessionFactory, WorkshopPageFactory
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 import pytest
 
-from courses import confirmation
 from courses.choices import EnrollmentStatus
 from courses.models import Enrollment, Participant, PendingEnrollment
+from courses.sessions import confirmation
 from tests.enrolment import ask, confirm_link, confirmation_links, enrol_by_email, enrol_url
 from tests.factories import (
     EnrollmentFactory,

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 import pytest
 
-from courses import emails
 from courses.choices import EnrollmentStatus, SessionStatus
-from courses.emails import cancel_token
 from courses.models import Enrollment, Participant, PendingEnrollment
+from courses.sessions import emails
+from courses.sessions.emails import cancel_token
 from tests.enrolment import ask, confirm_link, confirmation_links, enrol_by_email
 from tests.factories import (
     EnrollmentFactory,

@@ -1,4 +1,4 @@
-"""The enrolment rules in courses.enrollment: seats, the waitlist, deadlines, eligibility,
+"""The enrolment rules in courses.sessions.enrollment: seats, the waitlist, deadlines, eligibility,
 prerequisites, cancelling with promotion, and the database constraints behind them."""
 
 from datetime import timedelta
@@ -10,7 +10,8 @@ from django.utils import timezone
 import pytest
 
 from courses.choices import EnrollmentSource, EnrollmentStatus, SessionStatus
-from courses.enrollment import (
+from courses.models import Enrollment, Participant, Session
+from courses.sessions.enrollment import (
     AlreadyEnrolled,
     CancellationClosed,
     MissingPrerequisite,
@@ -22,7 +23,6 @@ from courses.enrollment import (
     find_or_create_participant,
     waitlist_position,
 )
-from courses.models import Enrollment, Participant, Session
 from tests.factories import (
     EnrollmentFactory,
     LocalFactory,

@@ -207,7 +207,7 @@ def test_a_waitlisted_member_gets_no_meeting_link(client, participant, member, o
 
 @pytest.mark.django_db
 def test_the_confirmation_email_attaches_the_file_with_the_link(catalogue, online_session):
-    from courses.enrollment import enrol
+    from courses.sessions.enrollment import enrol
 
     participant = ParticipantFactory(user=UserFactory())
     with TestCase.captureOnCommitCallbacks(execute=True):

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 import pytest
 
-from courses.emails import cancel_token, request_status_token
 from courses.models import PendingEnrollment, SessionRequest
 from courses.ratelimits import client_ip, hit
+from courses.requests.emails import request_status_token
+from courses.sessions.emails import cancel_token
 from tests.enrolment import ask, enrol_url
 from tests.factories import (
     EnrollmentFactory,

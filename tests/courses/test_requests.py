@@ -12,12 +12,11 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
-from courses.attendance import close_session, reopen_session
+from courses.attendance.rules import close_session, reopen_session
 from courses.choices import EnrollmentSource, EnrollmentStatus, RequestStatus, SessionStatus
-from courses.enrollment import NotEligible, enrol_person
 from courses.exceptions import Refusal
 from courses.models import Session, SessionRequest
-from courses.requests import (
+from courses.requests.rules import (
     NeedsSession,
     NoLocal,
     NotCertified,
@@ -31,6 +30,7 @@ from courses.requests import (
     status_history,
     submit_request,
 )
+from courses.sessions.enrollment import NotEligible, enrol_person
 from home.models import OrganisationSettings
 from tests.factories import (
     FacilitatorFactory,

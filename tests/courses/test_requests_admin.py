@@ -16,7 +16,7 @@ import pytest
 
 from courses.choices import RequestStatus, SessionStatus
 from courses.models import Session, SessionRequest
-from courses.requests import change_status
+from courses.requests.rules import change_status
 from tests.factories import (
     DivisionFactory,
     FacilitatorFactory,

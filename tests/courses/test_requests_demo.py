@@ -10,7 +10,7 @@ import pytest
 
 from courses.choices import RequestStatus, SessionStatus
 from courses.models import SessionRequest, SessionRequestPage
-from courses.requests import status_history
+from courses.requests.rules import status_history
 
 
 def load_demo():

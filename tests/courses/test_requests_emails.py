@@ -10,8 +10,8 @@ from django.utils import timezone
 import pytest
 
 from courses.choices import RequestStatus
-from courses.emails import education_contact_email, staff_notification_emails
-from courses.requests import change_status, create_session_from_request, submit_request
+from courses.mail import education_contact_email, staff_notification_emails
+from courses.requests.rules import change_status, create_session_from_request, submit_request
 from home.models import OrganisationSettings
 from tests.factories import LocalFactory, WorkshopPageFactory
 

@@ -10,14 +10,14 @@ from django.utils import timezone
 import pytest
 
 from courses.choices import RequestStatus, SessionStatus
-from courses.emails import (
+from courses.models import Session
+from courses.requests.emails import (
     REQUEST_STATUS_LINK_MAX_AGE,
     REQUEST_STATUS_SALT,
-    cancel_token,
     request_status_token,
 )
-from courses.models import Session
-from courses.requests import change_status, create_session_from_request
+from courses.requests.rules import change_status, create_session_from_request
+from courses.sessions.emails import cancel_token
 from home.models import OrganisationSettings
 from tests.factories import (
     EnrollmentFactory,

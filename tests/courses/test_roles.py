@@ -9,15 +9,16 @@ from wagtail import hooks
 
 import pytest
 
-from courses.attendance import can_take_attendance, is_education_staff
+from courses.attendance.rules import can_take_attendance
 from courses.roles import (
     FACILITATOR_PERMISSION,
     FACILITATORS_GROUP,
     STAFF_GROUP,
     STAFF_PERMISSION,
+    is_education_staff,
     users_with_permission,
 )
-from courses.scheduling import (
+from courses.sessions.scheduling import (
     FILTER_FACILITATORS_HOOK,
     facilitation_pool,
     qualification_refusals,

@@ -14,8 +14,8 @@ import pytest
 
 from courses.choices import Language, RequestStatus, SessionStatus
 from courses.models import Session
-from courses.requests import FacilitatorBusy, NotCertified, create_session_from_request
-from courses.scheduling import (
+from courses.requests.rules import FacilitatorBusy, NotCertified, create_session_from_request
+from courses.sessions.scheduling import (
     clashes,
     facilitator_clashes,
     qualification_refusals,

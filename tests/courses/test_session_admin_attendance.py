@@ -11,7 +11,7 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
-from courses.attendance import close_session, mark_attendance
+from courses.attendance.rules import close_session, mark_attendance
 from courses.choices import SessionStatus
 from courses.models import Attendance
 from tests.factories import (

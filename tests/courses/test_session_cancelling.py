@@ -13,9 +13,9 @@ from wagtail.models import ModelLogEntry
 import pytest
 
 from courses.choices import EnrollmentStatus, SessionStatus
-from courses.emails import send_enrollment_email
-from courses.enrollment import CancellationReasonMissing, cancel, cancel_session, enrol
 from courses.models import Enrollment, Participant
+from courses.sessions.emails import send_enrollment_email
+from courses.sessions.enrollment import CancellationReasonMissing, cancel, cancel_session, enrol
 from tests.courses.calendars import attachment, events, method, validated
 from tests.factories import ParticipantFactory, SessionFactory, UserFactory, WorkshopPageFactory
 

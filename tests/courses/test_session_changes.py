@@ -17,9 +17,9 @@ import pytest
 
 from courses.admin_forms import OPENED_VALUES, OPENED_VERSION
 from courses.choices import EnrollmentStatus
-from courses.emails import send_enrollment_email
-from courses.enrollment import enrol
 from courses.models import Enrollment
+from courses.sessions.emails import send_enrollment_email
+from courses.sessions.enrollment import enrol
 from tests.courses.calendars import attachment, events, method
 from tests.factories import (
     EnrollmentFactory,

@@ -22,9 +22,9 @@ from pypdf import PdfReader
 from certificates.issuing import issue_for_session
 from certificates.pdf import render_certificate
 from courses.choices import SessionStatus, TimeZone
-from courses.emails import send_enrollment_email
 from courses.models import Session
-from courses.requests import create_session_from_request
+from courses.requests.rules import create_session_from_request
+from courses.sessions.emails import send_enrollment_email
 from tests.factories import (
     DivisionFactory,
     EnrollmentFactory,

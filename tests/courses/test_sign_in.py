@@ -10,7 +10,7 @@ import pytest
 from sesame.utils import get_query_string
 
 from courses.models import Participant
-from courses.signin import SCOPE
+from courses.sessions.signin import SCOPE
 from tests.factories import ParticipantFactory, UserFactory
 
 ROLES = ["anonymous", "participant", "another_participant", "facilitator", "staff", "superuser"]

@@ -13,17 +13,12 @@ from django.db import transaction
 
 import pytest
 
-import courses.enrollment
-from courses import session_changes
+import courses.sessions.enrollment
 from courses.choices import EnrollmentStatus
-from courses.enrollment import cancel, enrol
 from courses.models import Enrollment, Session
-from tests.concurrency import (
-    make_participants,
-    make_session,
-    needs_postgresql,
-    run_in_parallel,
-)
+from courses.sessions import changes as session_changes
+from courses.sessions.enrollment import cancel, enrol
+from tests.concurrency import make_participants, make_session, needs_postgresql, run_in_parallel
 from tests.factories import WorkshopPageFactory
 
 pytestmark = [
@@ -140,15 +135,15 @@ def test_without_the_session_lock_seats_are_given_unfairly(scene, monkeypatch):
     machine the threads may happen to pass through it one after another. A pause after the
     count, in this control only, makes them overlap on every run, as they do under real load.
     """
-    monkeypatch.setattr(courses.enrollment, "LOCK_SESSIONS", False)
-    count_seats = courses.enrollment._seats_taken
+    monkeypatch.setattr(courses.sessions.enrollment, "LOCK_SESSIONS", False)
+    count_seats = courses.sessions.enrollment._seats_taken
 
     def count_then_pause(session):
         taken = count_seats(session)
         time.sleep(0.05)
         return taken
 
-    monkeypatch.setattr(courses.enrollment, "_seats_taken", count_then_pause)
+    monkeypatch.setattr(courses.sessions.enrollment, "_seats_taken", count_then_pause)
     session, seats, queue, newcomers = scene
 
     run = free_seats_while_newcomers_enrol(session, seats, newcomers)

@@ -19,7 +19,8 @@ from wagtail.models import ModelLogEntry
 import pytest
 
 from courses.choices import EnrollmentStatus
-from courses.enrollment import (
+from courses.models import Enrollment, Participant, Session
+from courses.sessions.enrollment import (
     OfferClosed,
     accept_offer,
     cancel,
@@ -27,15 +28,9 @@ from courses.enrollment import (
     offer_place,
     waitlist_position,
 )
-from courses.models import Enrollment, Participant, Session
 from education.stack import SCHEDULE
 from tests.courses.calendars import attachment, events
-from tests.factories import (
-    ParticipantFactory,
-    SessionFactory,
-    UserFactory,
-    WorkshopPageFactory,
-)
+from tests.factories import ParticipantFactory, SessionFactory, UserFactory, WorkshopPageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -39,11 +39,11 @@ from wagtail_factories import DocumentFactory, ImageFactory
 
 from certificates.issuing import reissue, revoke
 from certificates.models import Certificate, CertificateTemplate
-from courses.attendance import close_session, mark_attendance
+from courses.attendance.rules import close_session, mark_attendance
 from courses.choices import AttendanceStatus
-from courses.enrollment import update_own_details
 from courses.models import Enrollment, Participant, Session
-from courses.requests import assign_facilitator, change_status
+from courses.requests.rules import assign_facilitator, change_status
+from courses.sessions.enrollment import update_own_details
 from facilitators.models import Facilitator
 from tests.factories import (
     EnrollmentFactory,

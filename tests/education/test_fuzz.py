@@ -201,13 +201,14 @@ def build_world():
     from sesame.utils import get_query_string
 
     from certificates.models import CertificateTemplate
-    from courses.attendance import seen_mark
+    from courses.attendance.rules import seen_mark
     from courses.choices import EnrollmentStatus, RequestStatus, SessionStatus
-    from courses.confirmation import ask_to_enrol, confirm_token
-    from courses.emails import cancel_token, offer_token, request_status_token
-    from courses.feeds import feed_token
     from courses.models import PendingEnrollment
-    from courses.signin import SCOPE
+    from courses.requests.emails import request_status_token
+    from courses.sessions.confirmation import ask_to_enrol, confirm_token
+    from courses.sessions.emails import cancel_token, offer_token
+    from courses.sessions.feeds import feed_token
+    from courses.sessions.signin import SCOPE
     from facilitators.forms import seen_token
     from tests.factories import (
         AttendanceFactory,

@@ -13,7 +13,7 @@ from django.utils import timezone
 import pytest
 from pypdf import PdfReader
 
-from courses.attendance import mark_attendance, session_parts
+from courses.attendance.rules import mark_attendance, session_parts
 from courses.choices import SessionStatus
 from courses.models import Attendance, AttendanceDay
 from tests.facilitators.pages import buttons, form_data

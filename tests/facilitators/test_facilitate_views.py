@@ -10,7 +10,7 @@ from django.utils import timezone
 
 import pytest
 
-from courses.attendance import close_session
+from courses.attendance.rules import close_session
 from courses.choices import AttendanceStatus, EnrollmentSource, EnrollmentStatus, SessionStatus
 from courses.models import Attendance, Enrollment, Participant
 from tests.facilitators.pages import buttons, form_data

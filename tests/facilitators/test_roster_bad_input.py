@@ -14,7 +14,7 @@ from django.utils import timezone
 
 import pytest
 
-from courses.attendance import InvalidMark, mark_attendance
+from courses.attendance.rules import InvalidMark, mark_attendance
 from courses.choices import SessionStatus
 from courses.models import Attendance, Enrollment, Participant
 from tests.factories import (

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 import pytest
 
-from courses.attendance import (
+from courses.attendance.rules import (
     InvalidMark,
     MarksChanged,
     RosterChanged,

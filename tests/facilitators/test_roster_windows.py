@@ -12,7 +12,7 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
-from courses.attendance import local_moment
+from courses.attendance.rules import local_moment
 from courses.choices import SessionStatus
 from courses.models import Attendance, Enrollment
 from tests.facilitators.pages import buttons, form_data

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 import pytest
 
-from courses.attendance import can_take_attendance
+from courses.attendance.rules import can_take_attendance
 from courses.choices import AttendanceStatus, EnrollmentStatus, SessionStatus
 from courses.models import Attendance, Enrollment, Session
 

@@ -15,7 +15,7 @@ from django.core.management import call_command
 
 import pytest
 
-from courses.signin import send_sign_in_email
+from courses.sessions.signin import send_sign_in_email
 from tests.factories import ParticipantFactory
 
 ROOT = Path(__file__).resolve().parents[2]

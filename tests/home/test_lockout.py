@@ -16,7 +16,7 @@ from axes.models import AccessAttempt
 from sesame.utils import get_query_string
 
 from courses.roles import STAFF_GROUP
-from courses.signin import SCOPE
+from courses.sessions.signin import SCOPE
 from tests.factories import PASSWORD, ParticipantFactory, SuperuserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

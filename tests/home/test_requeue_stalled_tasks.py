@@ -12,7 +12,7 @@ import pytest
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from courses.tasks import send_sign_in_email
+from courses.sessions.tasks import send_sign_in_email
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -9,7 +9,7 @@ so runs that overlap, on one machine or several, never offer one seat twice.
 
 from django.core.management.base import BaseCommand
 
-from courses.enrollment import lapse_offers
+from ...sessions.enrollment import lapse_offers
 
 
 class Command(BaseCommand):

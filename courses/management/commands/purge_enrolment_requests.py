@@ -9,7 +9,7 @@ nobody asks for a while.
 
 from django.core.management.base import BaseCommand
 
-from courses.confirmation import purge_expired
+from ...sessions.confirmation import purge_expired
 
 
 class Command(BaseCommand):

@@ -15,9 +15,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from courses.choices import EnrollmentStatus, SessionStatus
-from courses.models import Enrollment
-from courses.tasks import send_enrollment_email
+from ...choices import EnrollmentStatus, SessionStatus
+from ...models import Enrollment
+from ...sessions.tasks import send_enrollment_email
 
 
 class Command(BaseCommand):

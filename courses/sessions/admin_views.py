@@ -46,13 +46,16 @@ from wagtail.snippets.views.snippets import EditView, IndexView
 
 import django_filters
 
-from . import session_changes
-from .admin_filters import DateFromToRangeFilter, ModelChoiceFilter
-from .admin_forms import BulkEnrolForm, CancelSessionForm, EditConflict, StaffEnrolForm
-from .admin_viewsets import DeleteView
-from .attendance import AttendanceError, is_education_staff, reopen_session
+from ..admin_filters import DateFromToRangeFilter, ModelChoiceFilter
+from ..admin_forms import EditConflict
+from ..admin_viewsets import DeleteView
+from ..choices import EnrollmentSource, EnrollmentStatus, Language, SessionStatus
+from ..models import Enrollment, Session, WorkshopPage
+from ..roles import is_education_staff
+from ..signals import session_deleting
+from . import changes as session_changes
+from .admin_forms import BulkEnrolForm, CancelSessionForm, StaffEnrolForm
 from .bulk import enrol_rows, parse_rows, staff_message
-from .choices import EnrollmentSource, EnrollmentStatus, Language, SessionStatus
 from .enrollment import (
     EnrollmentError,
     cancel,
@@ -61,8 +64,6 @@ from .enrollment import (
     lapse_offers,
     offer_place,
 )
-from .models import Enrollment, Session, WorkshopPage
-from .requests import review_request_of_deleted_session
 
 
 def local_datetime(value, session=None):
@@ -145,6 +146,8 @@ class EnrollmentFilterSet(WagtailFilterSet):
 
 
 SESSION_BUTTONS_HOOK = "register_session_admin_buttons"
+
+
 ENROLLMENT_ACTIONS_HOOK = "register_session_enrollment_actions"
 
 
@@ -254,7 +257,7 @@ def keep_uneditable_fields(form, current):
 
 
 class SessionEditView(SessionActionsMixin, VersionCheckedEditMixin, EditView):
-    """Editing a session tells the people in it what changed (``courses.session_changes``),
+    """Editing a session tells the people in it what changed (``courses.sessions.changes``),
     and gives the seats a higher capacity frees to the first people waiting."""
 
     session_update = None
@@ -335,19 +338,15 @@ class SessionDeleteView(SessionActionsMixin, DeleteView):
                 locked = Session.objects.select_for_update().get(pk=self.object.pk)
                 if locked.enrollments.exists():
                     return self.refuse()
-                session_request = review_request_of_deleted_session(locked, user=self.request.user)
+                replies = session_deleting.send(
+                    sender=Session, session=locked, user=self.request.user
+                )
                 response = super().form_valid(form)
         except (ProtectedError, RestrictedError):
             return self.refuse()
-        if session_request is not None:
-            messages.info(
-                self.request,
-                gettext(
-                    "The request of %(local)s that the session was made from is back in "
-                    "review: schedule it again from the request."
-                )
-                % {"local": session_request.local},
-            )
+        for _receiver, reply in replies:
+            if reply:
+                messages.info(self.request, reply)
         return response
 
 
@@ -578,35 +577,6 @@ def _attendance_of(enrollment):
         return enrollment.attendance
     except Enrollment.attendance.RelatedObjectDoesNotExist:
         return None
-
-
-class ReopenSessionView(SessionObjectView):
-    """Ask for confirmation, then reopen a closed session so its attendance can be corrected.
-
-    Attendance and completion are kept; closing the session again recomputes completion and
-    tells only the people whose outcome changed. The reopening is logged.
-    """
-
-    page_title = _("Reopen session")
-    template_name = "courses/admin/reopen_session.html"
-    any_permission_required = {"change"}
-
-    def dispatch(self, request, *args, **kwargs):
-        if not is_education_staff(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        try:
-            reopen_session(self.object.pk, user=request.user)
-        except AttendanceError as refusal:
-            messages.error(request, refusal.message)
-        else:
-            messages.success(
-                request,
-                gettext("The session is open again: correct its attendance, then close it again."),
-            )
-        return redirect(self.get_people_url())
 
 
 class SessionEnrollmentView(SessionObjectView):

@@ -5,10 +5,10 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Language
-from .models import Local
-from .models.union import local_number
-from .validators import normalise_email
+from ..choices import Language
+from ..models import Local
+from ..models.union import local_number
+from ..validators import normalise_email
 
 
 def find_local(text):
@@ -149,7 +149,7 @@ class MyDetailsForm(MemberDetailsFields):
 
 class EnrolForm(HoneypotMixin, MemberDetailsFields, NeedsFields):
     """A visitor's details for enrolling in a session. Nothing comes of it until the owner of
-    the email address confirms from the link sent there (``courses.confirmation``)."""
+    the email address confirms from the link sent there (``courses.sessions.confirmation``)."""
 
     email = MemberEmailField(
         label=_("Email"),

@@ -32,29 +32,21 @@ from wagtail.snippets.views.snippets import CreateView, EditView, IndexView
 
 import django_filters
 
-from .admin_filters import DateFromToRangeFilter, ModelChoiceFilter
-from .admin_forms import (
-    EditConflict,
-    VersionCheckedFormMixin,
-    VersionCheckedModelFormMixin,
-)
-from .admin_permissions import (
-    PolicyChooserViewSet,
-    SessionRequestPermissionPolicy,  # noqa: F401 (its former home)
-    visible_to,
-)
-from .admin_views import VersionCheckedEditMixin
-from .admin_viewsets import SnippetViewSet
-from .choices import RequestStatus
-from .exports import FormulaSafeExportMixin
-from .models import Division, Local, SessionRequest, WorkshopPage
-from .request_forms import (
+from ..admin_filters import DateFromToRangeFilter, ModelChoiceFilter
+from ..admin_forms import EditConflict, VersionCheckedFormMixin, VersionCheckedModelFormMixin
+from ..admin_permissions import PolicyChooserViewSet, visible_to
+from ..admin_viewsets import SnippetViewSet
+from ..choices import RequestStatus
+from ..exports import FormulaSafeExportMixin
+from ..models import Division, Local, SessionRequest, WorkshopPage
+from ..sessions.admin_views import VersionCheckedEditMixin
+from .forms import (
     AssignFacilitatorForm,
     ChangeStatusForm,
     CreateSessionForm,
     SessionRequestAdminForm,
 )
-from .requests import (
+from .rules import (
     ASSIGN_ACTION,
     CREATE_SESSION_ACTION,
     REQUEST_FIELDS,

@@ -21,7 +21,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import EnrollmentSource, EnrollmentStatus
+from ..choices import EnrollmentSource, EnrollmentStatus
+from ..exceptions import Refusal
+from ..models import Enrollment, Participant, PendingEnrollment, Session
+from ..validators import normalise_email
 from .emails import CONFIRM_SALT, confirm_token, confirmation_max_age
 from .enrollment import (
     RegistrationClosed,
@@ -30,11 +33,8 @@ from .enrollment import (
     restriction_refusal,
     update_own_details,
 )
-from .exceptions import Refusal
-from .models import Enrollment, Participant, PendingEnrollment, Session
 from .prerequisites import missing_prerequisites
 from .tasks import send_enrollment_request_email
-from .validators import normalise_email
 
 
 class LinkInvalid(Refusal):
@@ -176,7 +176,7 @@ def confirm(pending_id, *, name, local, preferred_language, accessibility_needs,
 
     The details are those the owner submitted on that page: a new participant is created with
     them, an existing one is updated (a change of local is not a confirmed membership). The
-    seat is allocated by :func:`courses.enrollment.enrol` under the session's lock; a full
+    seat is allocated by :func:`courses.sessions.enrollment.enrol` under the session's lock; a full
     session puts them on the waitlist. The request is used up either way. Raises
     :class:`LinkInvalid` when it was used meanwhile, or an :class:`EnrollmentError` when a rule
     refuses (the refusal leaves no new participant behind).

@@ -34,19 +34,11 @@ from wagtail.permissions import policy_registry
 
 import django_filters
 
-from .admin_filters import DateFromToRangeFilter, ModelChoiceFilter
+from ..admin_filters import DateFromToRangeFilter, ModelChoiceFilter
+from ..choices import AttendanceStatus, EnrollmentStatus, Language, RequestStatus, SessionStatus
+from ..exports import FormulaSafeExportMixin
+from ..models import Division, Enrollment, Local, Program, Session, SessionRequest, WorkshopPage
 from .charts import Series, bar_chart, grouped_bar_chart
-from .choices import AttendanceStatus, EnrollmentStatus, Language, RequestStatus, SessionStatus
-from .exports import FormulaSafeExportMixin
-from .models import (
-    Division,
-    Enrollment,
-    Local,
-    Program,
-    Session,
-    SessionRequest,
-    WorkshopPage,
-)
 
 #: Attendance marks that count as having come to the session.
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.PARTIAL)

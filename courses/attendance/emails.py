@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from django_tasks import task
 
-from .emails import absolute_url
-from .models import Enrollment
+from ..mail import absolute_url
+from ..models import Enrollment
 
 
 def send_outcome_email(enrollment):

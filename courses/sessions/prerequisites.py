@@ -1,6 +1,6 @@
 """Prerequisites: the workshops a member completes before taking another."""
 
-from .models import Enrollment
+from ..models import Enrollment
 
 
 def missing_prerequisites(participant, workshop):

@@ -15,10 +15,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .choices import EnrollmentSource, EnrollmentStatus
+from ..choices import EnrollmentSource, EnrollmentStatus
+from ..models import Local, Participant
+from ..models.union import local_number
 from .enrollment import AlreadyEnrolled, EnrollmentError, enrol_person
-from .models import Local, Participant
-from .models.union import local_number
 
 DELIMITERS = ("\t", ";", ",")
 #: The longest name and email address a participant's record holds.

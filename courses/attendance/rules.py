@@ -1,6 +1,6 @@
 """Attendance rules: facilitators mark who came, add walk-ins, and close the session.
 
-Like ``courses.enrollment``, every function that writes takes primary keys, runs in one
+Like ``courses.sessions.enrollment``, every function that writes takes primary keys, runs in one
 transaction with the session row locked, and raises an :class:`AttendanceError` whose
 ``message`` is fit to show to the facilitator. Every mark and every change of a mark is written
 to the enrolment's history (Wagtail log entries), so a corrected mark keeps the old one on
@@ -49,22 +49,19 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
-from . import conf
-from .choices import AttendanceStatus, EnrollmentSource, EnrollmentStatus, SessionStatus
-from .enrollment import find_or_create_participant
-from .exceptions import Refusal
-from .models import Attendance, AttendanceDay, Enrollment, Participant, Session
-from .outcome_emails import send_outcome_email_task
-from .roles import STAFF_PERMISSION
-from .signals import session_closed
-from .timezones import zone_abbreviation
+from .. import conf
+from ..actions import CLOSE_ACTION, MARK_ACTION, REOPEN_ACTION, WALK_IN_ACTION
+from ..choices import AttendanceStatus, EnrollmentSource, EnrollmentStatus, SessionStatus
+from ..exceptions import Refusal
+from ..models import Attendance, AttendanceDay, Enrollment, Participant, Session
+from ..roles import is_education_staff
+from ..sessions.enrollment import find_or_create_participant
+from ..signals import session_closed
+from ..timezones import zone_abbreviation
+from .emails import send_outcome_email_task
 
 logger = logging.getLogger(__name__)
 
-MARK_ACTION = "courses.attendance.mark"
-WALK_IN_ACTION = "courses.session.walk_in"
-CLOSE_ACTION = "courses.session.close"
-REOPEN_ACTION = "courses.session.reopen"
 
 NO_HOURS = Decimal("0.00")
 CENTS = Decimal("0.01")
@@ -244,18 +241,6 @@ class ClosingPreview:
     early: bool = False
     early_reason: str = ""
     closing_opens_at: object = None
-
-
-def is_education_staff(user):
-    """Active superusers and the active users who hold ``courses.manage_every_session``
-    (:data:`~courses.roles.STAFF_PERMISSION`, which the Education staff group has).
-
-    Asked several times while one request is served: Django remembers the user's permissions
-    on that user object.
-    """
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.has_perm(STAFF_PERMISSION)
 
 
 def can_take_attendance(user, session):

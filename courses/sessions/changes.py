@@ -25,10 +25,10 @@ from django.utils import timezone
 
 from wagtail.log_actions import log
 
-from .choices import EnrollmentStatus, SessionStatus
+from ..choices import EnrollmentStatus, SessionStatus
+from ..models import Enrollment
 from .enrollment import _locked_session, promote_from_waitlist
-from .models import Enrollment
-from .session_states import changes_seen, parts_of, seen_state
+from .states import changes_seen, parts_of, seen_state
 from .tasks import send_enrollment_email
 
 #: Who hears of a change.

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from ..choices import EnrollmentStatus, SessionStatus
+from ..models import Enrollment, Participant, Session
 from .calendar import build_calendar, personal_sequence, session_events
-from .choices import EnrollmentStatus, SessionStatus
-from .models import Enrollment, Participant, Session
 
 FEED_SALT = "courses.feeds.personal"
 #: How often calendar apps are asked to fetch a feed again.

@@ -29,10 +29,10 @@ from django.utils.translation import gettext as _
 
 from wagtail import hooks
 
-from .choices import Language, SessionStatus
-from .models import SessionPart
-from .roles import FACILITATOR_PERMISSION, users_with_permission
-from .timezones import zone_abbreviation
+from ..choices import Language, SessionStatus
+from ..models import SessionPart
+from ..roles import FACILITATOR_PERMISSION, users_with_permission
+from ..timezones import zone_abbreviation
 
 #: The hook through which the app that keeps facilitators' profiles narrows who qualifies.
 FILTER_FACILITATORS_HOOK = "filter_session_facilitators"

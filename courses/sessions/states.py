@@ -1,12 +1,12 @@
 """What people see of a session, as a state JSON can hold: its dates and times and its place.
 
 Two states of a session, before and after staff save it, say what changed for each person
-(``courses.session_changes`` tells them; ``courses.emails`` writes what changed).
+(``courses.sessions.changes`` tells them; ``courses.sessions.emails`` writes what changed).
 """
 
 import datetime
 
-from .models import SessionPart
+from ..models import SessionPart
 
 #: What people see of a session, besides its dates and times.
 PLACE_FIELDS = ("venue", "address", "city", "online_url")

@@ -5,7 +5,6 @@ locals make for tailored sessions."""
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.views import redirect_to_login
-from django.core.validators import slug_unicode_re as slug_re
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,11 +15,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wagtail import hooks
-from wagtail.models import Site
 
+from ..choices import EnrollmentStatus, SessionStatus
+from ..models import (
+    Enrollment,
+    Local,
+    Participant,
+    Program,
+    Session,
+    WorkshopIndexPage,
+    WorkshopPage,
+)
+from ..ratelimits import hit, hit_all, rate_limited_response
+from ..validators import fits_key
 from . import tasks
 from .calendar import session_calendar
-from .choices import EnrollmentStatus, RequestStatus, SessionStatus
 from .confirmation import (
     LinkInvalid,
     ask_to_enrol,
@@ -31,12 +40,9 @@ from .confirmation import (
 )
 from .emails import (
     cancel_token,
-    education_contact_email,
     enrollment_from_cancel_token,
     enrollment_from_offer_token,
     offer_token,
-    request_from_status_token,
-    request_status_token,
 )
 from .enrollment import (
     AlreadyEnrolled,
@@ -67,19 +73,6 @@ from .forms import (
     SignInForm,
     local_choice_label,
 )
-from .models import (
-    Enrollment,
-    Local,
-    Participant,
-    Program,
-    Session,
-    SessionRequest,
-    WorkshopIndexPage,
-    WorkshopPage,
-)
-from .ratelimits import hit, hit_all, rate_limited_response
-from .request_forms import SessionRequestForm, requestable_workshops
-from .requests import status_history, submit_request
 from .signin import (
     link_max_age_minutes,
     safe_next_url,
@@ -87,12 +80,15 @@ from .signin import (
     user_from_link,
     uses_password,
 )
-from .validators import fits_key
 
 #: Where the browser session keeps the enrolments made in it, so that the result page shows
 #: them to the person who enrolled and to nobody else.
 ENROLMENTS_SESSION_KEY = "courses_enrolments"
+
+
 REMEMBERED_ENROLMENTS = 20
+
+
 #: The address the last enrolment form of this browser was sent for, to say where to look.
 ENROL_REQUESTED_SESSION_KEY = "courses_enrol_requested"
 
@@ -110,13 +106,10 @@ def _session_or_404(session_id):
     return session
 
 
-def _participant_of(user):
+def participant_of(user):
     if not user.is_authenticated:
         return None
     return Participant.objects.filter(user=user).select_related("local").first()
-
-
-# Enrolling
 
 
 def _remember_enrolment(request, enrollment):
@@ -140,11 +133,11 @@ def enrol_form(request, session_id):
 
     A signed-in member enrols in one click. Anyone else gives their details and gets an email
     at the address they typed with a link to confirm the place: nothing is booked until the
-    owner of the address confirms (``courses.confirmation``). The answer to the form is the
+    owner of the address confirms (``courses.sessions.confirmation``). The answer to the form is the
     same whatever the state of the address.
     """
     session = _session_or_404(session_id)
-    participant = _participant_of(request.user)
+    participant = participant_of(request.user)
     if participant is not None:
         return _enrol_signed_in(request, session, participant)
 
@@ -359,9 +352,6 @@ def _calendar_response(session, *, include_meeting_link):
     return response
 
 
-# Cancelling from the link in an email
-
-
 def _enrollment_of_link(enrollment_id):
     """The enrolment a signed link names (None for a link that names none or a deleted one),
     with what its page shows."""
@@ -418,9 +408,6 @@ def cancel_by_link(request, token):
     )
 
 
-# Accepting a place offered from the waitlist
-
-
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def accept_offer_link(request, token):
@@ -464,9 +451,6 @@ def accept_offer_link(request, token):
             "cancel_url": reverse("courses:cancel_enrollment", args=[cancel_token(enrollment)]),
         },
     )
-
-
-# Signing in by emailed link
 
 
 def sign_in(request):
@@ -537,9 +521,6 @@ def sign_out(request):
     return redirect("/")
 
 
-# My learning
-
-
 def learning_record(participant, now=None):
     """A participant's enrolments sorted for My learning, with waitlist positions and hours.
 
@@ -600,7 +581,7 @@ def my_learning(request):
     """A signed-in member's enrolments, waitlists, past sessions and hours."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("courses:sign_in"))
-    participant = _participant_of(request.user)
+    participant = participant_of(request.user)
     context = {
         "participant": participant,
         "catalogue": WorkshopIndexPage.objects.live().public().first(),
@@ -701,9 +682,6 @@ def my_calendar_file(request, enrollment_id):
     return _calendar_response(enrollment.session, include_meeting_link=True)
 
 
-# Calendar feeds
-
-
 def _feed_response(content, filename, *, cache):
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
@@ -744,7 +722,7 @@ def new_feed_link(request):
     """Make a new address for the signed-in member's calendar feed: the old one stops working."""
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("courses:my_learning"), reverse("courses:sign_in"))
-    participant = _participant_of(request.user)
+    participant = participant_of(request.user)
     if participant is None:
         return redirect("courses:my_learning")
     participant.user = request.user
@@ -802,7 +780,7 @@ def my_details(request):
     """
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("courses:sign_in"))
-    participant = _participant_of(request.user)
+    participant = participant_of(request.user)
     if participant is None:
         return redirect("courses:my_learning")
     initial = {
@@ -835,143 +813,3 @@ def _tell_cancelled(request, was_waitlisted, title):
     else:
         message = _("Your enrolment in “%(workshop)s” is cancelled.")
     messages.success(request, message % {"workshop": title})
-
-
-# Requests from locals for tailored sessions
-
-#: Where the browser session keeps the requests sent from it, so that the thank-you page shows
-#: them to the person who sent them and to nobody else.
-REQUESTS_SESSION_KEY = "courses_session_requests"
-REMEMBERED_REQUESTS = 10
-
-
-def session_request_form(request, page):
-    """The request form of a ``SessionRequestPage``: show it, or record the request sent.
-
-    ``?workshop=<slug>`` chooses a workshop offered on request; otherwise the page's own choice.
-    """
-    initial = {}
-    workshops = requestable_workshops()
-    chosen = None
-    if (slug := request.GET.get("workshop")) and slug_re.fullmatch(slug):
-        chosen = workshops.filter(slug=slug).first()
-    if chosen is None and page.default_workshop_id:
-        chosen = workshops.filter(pk=page.default_workshop_id).first()
-    if chosen is not None:
-        initial["workshop"] = chosen.pk
-    participant = _participant_of(request.user)
-    if participant is not None:
-        initial.update(
-            contact_name=participant.name,
-            email=participant.email,
-            local=local_choice_label(participant.local) if participant.local else "",
-        )
-
-    form = SessionRequestForm(
-        request.POST if request.method == "POST" else None, initial=initial, workshops=workshops
-    )
-    context = {
-        "form": form,
-        "locals": Local.objects.only("number", "name"),
-        "has_workshops": workshops.exists(),
-    }
-    if request.method == "POST":
-        limited = hit_all(
-            request,
-            ("request_form.client", None),
-            ("request_form.address", request.POST.get("email", "")[:254]),
-        )
-        if limited is not None:
-            response = page.render(
-                request,
-                template="courses/requests/request_form.html",
-                context_overrides={**context, "rate_limited": limited},
-            )
-            response.status_code = 429
-            response["Retry-After"] = str(limited.retry_after)
-            return response
-        if form.is_valid():
-            if form.is_bot():
-                # Answer as if it went through, so that the program learns nothing.
-                return redirect(page.get_url(request) + page.reverse_subpage("thanks"))
-            session_request = submit_request(
-                **form.request_fields(), site=Site.find_for_request(request), user=request.user
-            )
-            remembered = request.session.get(REQUESTS_SESSION_KEY, [])
-            remembered = [*remembered, session_request.pk][-REMEMBERED_REQUESTS:]
-            request.session[REQUESTS_SESSION_KEY] = remembered
-            return redirect(page.get_url(request) + page.reverse_subpage("thanks"))
-
-    return page.render(
-        request, template="courses/requests/request_form.html", context_overrides=context
-    )
-
-
-def session_request_thanks(request, page):
-    """The request just sent from this browser: its reference and where to follow it."""
-    remembered = request.session.get(REQUESTS_SESSION_KEY, [])
-    session_request = (
-        SessionRequest.objects.filter(pk__in=remembered)
-        .select_related("workshop", "local")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    if session_request is None:
-        return redirect(page.get_url(request))
-    return page.render(
-        request,
-        template="courses/requests/request_thanks.html",
-        context_overrides={
-            "session_request": session_request,
-            "status_url": reverse(
-                "courses:request_status", args=[request_status_token(session_request)]
-            ),
-        },
-    )
-
-
-@never_cache
-def request_status(request, token):
-    """Where one request stands, for whoever holds its private link (sent in every email)."""
-    limited = hit(request, "link.client")
-    if limited is not None:
-        return rate_limited_response(request, limited)
-    request_id, expired = request_from_status_token(token)
-    session_request = None
-    if request_id is not None:
-        session_request = (
-            SessionRequest.objects.select_related("workshop", "local", "session")
-            .prefetch_related("session__parts")
-            .filter(pk=request_id)
-            .first()
-        )
-    contact_email = education_contact_email(Site.find_for_request(request))
-    if session_request is None:
-        return render(
-            request,
-            "courses/requests/status_invalid.html",
-            {"contact_email": contact_email},
-            status=404,
-        )
-    if expired:
-        return render(
-            request,
-            "courses/requests/status_expired.html",
-            {"session_request": session_request, "contact_email": contact_email},
-            status=410,
-        )
-    session = session_request.session
-    show_session = session is not None and session_request.status in (
-        RequestStatus.SCHEDULED,
-        RequestStatus.DELIVERED,
-    )
-    return render(
-        request,
-        "courses/requests/status.html",
-        {
-            "session_request": session_request,
-            "history": status_history(session_request),
-            "session": session if show_session else None,
-            "contact_email": contact_email,
-        },
-    )

@@ -15,25 +15,25 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 
-from .admin_forms import (
+from ..admin_forms import (
     KeyCheckedModelChoiceField,
     KeyCheckedModelMultipleChoiceField,
     OfferedChoicesMixin,
     zone_choice_field,
 )
-from .choices import DeliveryFormat, Language, RequestStatus
-from .forms import HoneypotMixin, MemberEmailField, find_local
-from .models import WorkshopPage
-from .models.requests import MAX_PARTICIPANTS, MIN_PARTICIPANTS
-from .requests import next_statuses
-from .scheduling import (
+from ..choices import DeliveryFormat, Language, RequestStatus
+from ..models import WorkshopPage
+from ..models.requests import MAX_PARTICIPANTS, MIN_PARTICIPANTS
+from ..sessions.forms import HoneypotMixin, MemberEmailField, find_local
+from ..sessions.scheduling import (
     facilitator_clashes,
     language_name,
     qualification_refusals,
     qualified_facilitators,
 )
-from .timezones import make_aware_in, suggested_zone_name, zone_named
-from .validators import check_within_calendar, readable_keys
+from ..timezones import make_aware_in, suggested_zone_name, zone_named
+from ..validators import check_within_calendar, readable_keys
+from .rules import next_statuses
 
 #: How far ahead a local may ask for a date.
 LATEST_DATE = datetime.timedelta(days=2 * 365)
@@ -396,7 +396,7 @@ def offer_facilitators(form, name, session_request, language, keep=(), ticked=()
     """Let ``form``'s field ``name`` accept the facilitators certified for the request's
     workshop (and ``keep``, the keys of those already assigned), and show those of them who
     facilitate in ``language`` (with those kept or ``ticked``): choosing one who does not is
-    refused at the field, saying why (see ``courses.scheduling``)."""
+    refused at the field, saying why (see ``courses.sessions.scheduling``)."""
     workshop = session_request.workshop
     field = form.fields[name]
     keep = [key for key in keep if key]

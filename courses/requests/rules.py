@@ -9,10 +9,10 @@ A request's status moves only through the functions here:
 
 "Scheduled" needs a session made from the request (:func:`create_session_from_request`) and
 "delivered" needs that session closed, which :mod:`courses.signal_handlers` acts on. Like
-``courses.enrollment``, the functions that change a request take its primary key, lock its row
-in one transaction and raise a :class:`RequestError` whose ``message`` is fit to show to staff.
-Every change is written to the request's history (Wagtail log entries), and the person who
-asked is emailed once the transaction has committed.
+``courses.sessions.enrollment``, the functions that change a request take its primary key, lock
+its row in one transaction and raise a :class:`RequestError` whose ``message`` is fit to show
+to staff. Every change is written to the request's history (Wagtail log entries), and the
+person who asked is emailed once the transaction has committed.
 """
 
 from dataclasses import dataclass
@@ -25,13 +25,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
-from .choices import EnrollmentSource, Language, RequestStatus, SessionStatus
-from .enrollment import EnrollmentError, enrol_person
-from .exceptions import Refusal
-from .models import Session, SessionPart, SessionRequest
-from .scheduling import facilitator_clashes, qualification_refusals
+from ..choices import EnrollmentSource, Language, RequestStatus, SessionStatus
+from ..exceptions import Refusal
+from ..models import Session, SessionPart, SessionRequest
+from ..sessions.enrollment import EnrollmentError, enrol_person
+from ..sessions.scheduling import facilitator_clashes, qualification_refusals
+from ..timezones import suggested_zone_name
 from .tasks import send_request_email, send_request_staff_email
-from .timezones import suggested_zone_name
 
 SUBMIT_ACTION = "courses.request.submit"
 STATUS_ACTION = "courses.request.status"
@@ -391,7 +391,7 @@ def create_session_from_request(
         if capacity < 1:
             raise InvalidSession(_("The session needs at least one place."))
         workshop = session_request.workshop
-        # Certified, in the session's language, and free then (see ``courses.scheduling``).
+        # Certified, in the session's language, and free then (see ``courses.sessions.scheduling``).
         session_language = language or session_request.language or Language.ENGLISH
         refusals = qualification_refusals(facilitators, workshop, session_language)
         if refusals:

@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.log_actions import log
 
-from .choices import EnrollmentSource, EnrollmentStatus, SessionStatus
-from .exceptions import Refusal
-from .models import Enrollment, Participant, Session
+from ..choices import EnrollmentSource, EnrollmentStatus, SessionStatus
+from ..exceptions import Refusal
+from ..models import Enrollment, Participant, Session
 from .prerequisites import missing_prerequisites
 from .tasks import send_enrollment_email
 
@@ -298,7 +298,7 @@ def enrol_person(session_id, *, name, email, local=None, preferred_language=None
     :func:`find_or_create_participant`, then :func:`enrol` with ``options``, in one
     transaction, so that a refused enrolment leaves no new participant behind.
 
-    Members enrolling themselves go through ``courses.confirmation`` instead, which proves
+    Members enrolling themselves go through ``courses.sessions.confirmation`` instead, which proves
     that the address is theirs first.
     """
     source = options.get("source", EnrollmentSource.SELF)

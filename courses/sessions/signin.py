@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from sesame import settings as sesame_settings
 from sesame.utils import get_query_string, get_user
 
-from .emails import absolute_url
-from .models import Participant
+from ..mail import absolute_url
+from ..models import Participant
 
 #: Tokens made here only work at our sign-in link, and tokens made elsewhere do not work there.
 SCOPE = "courses.sign_in"

@@ -3,7 +3,7 @@
 Upcoming sessions with how full they are and who waits; sessions whose end has passed but that
 nobody has closed (their attendance, completions and certificates wait on it); and a chart of
 the year's sessions and participants. Requests from locals have their own panel
-(``courses.request_admin_views.NewRequestsPanel``). Each panel costs one query.
+(``courses.requests.admin_views.NewRequestsPanel``). Each panel costs one query.
 """
 
 from datetime import datetime, time
@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from wagtail.admin.ui.components import Component
 
-from .choices import SessionStatus
-from .models import Session
-from .reports import ReportConditions, percentage, sessions_per_month_chart
+from ..choices import SessionStatus
+from ..models import Session
+from .views import ReportConditions, percentage, sessions_per_month_chart
 
 #: How many sessions a list panel shows; the rest are a link away.
 PANEL_ROWS = 8

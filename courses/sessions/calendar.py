@@ -6,7 +6,7 @@
   when the session or the member's enrolment is cancelled, a ``METHOD:CANCEL`` file removes it.
 - The public ``calendar.ics`` of a session and the public feeds of a workshop or a program:
   without meeting links (they are only for the people taking part) and without anyone's name.
-- A member's private feed of their own sessions (see ``courses.feeds``).
+- A member's private feed of their own sessions (see ``courses.sessions.feeds``).
 
 Every event of a session is named by the session and the number of its part (day), whoever
 gets it, so a member's file updates the event a public file added. Its SEQUENCE is the
@@ -43,7 +43,7 @@ def personal_sequence(session, enrollment, cancelled_count=None):
     if enrollment is None:
         return session.version
     if cancelled_count is None:
-        from .models import Enrollment
+        from ..models import Enrollment
 
         cancelled_count = Enrollment.objects.filter(
             session_id=session.pk, participant_id=enrollment.participant_id, status="cancelled"

@@ -9,17 +9,16 @@ from django.utils import translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
+from ..mail import absolute_url, education_contact_email
 from .calendar import email_attachment, session_calendar
 from .prerequisites import missing_prerequisites
-from .session_states import changes_seen, parts_of, place_seen
+from .states import changes_seen, parts_of, place_seen
 
 CANCEL_SALT = "courses.enrollment.cancel"
+
+
 #: How long a cancel link in an email keeps working.
 CANCEL_LINK_MAX_AGE = 60 * 60 * 24 * 120
-
-
-def absolute_url(path):
-    return getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/") + path
 
 
 def cancel_token(enrollment):
@@ -99,13 +98,22 @@ def _messages():
 
 #: The emails that bring the person's calendar file, with the session's current state.
 ATTACH_CALENDAR = {"confirmed", "promoted", "reminder"}
+
+
 #: The emails that remove the session from the person's calendar (if it was ever there).
 ATTACH_CANCELLATION = {"cancelled", "session_cancelled"}
+
+
 OFFER_CANCEL = {"confirmed", "waitlisted", "promoted", "offered", "reminder", "changed"}
+
+
 #: The statuses of people who have the meeting link of an online session.
 SEATED_WITH_LINK = {"confirmed"}
 
+
 OFFER_SALT = "courses.enrollment.offer"
+
+
 #: How long the link to accept a place works (the offer itself lapses much sooner; the page
 #: then says so).
 OFFER_LINK_MAX_AGE = 60 * 60 * 24 * 60
@@ -133,7 +141,7 @@ CONFIRM_SALT = "courses.enrollment.confirm"
 
 
 def confirmation_max_age():
-    """How long a link to confirm an enrolment works (see ``courses.confirmation``):
+    """How long a link to confirm an enrolment works (see ``courses.sessions.confirmation``):
     ``EDUCATION_ENROLMENT_CONFIRMATION_MAX_AGE`` seconds, 24 hours by default."""
     return getattr(settings, "EDUCATION_ENROLMENT_CONFIRMATION_MAX_AGE", 24 * 60 * 60)
 
@@ -148,7 +156,7 @@ def confirm_token(pending):
 
 def part_text(session, start, end):
     """One sitting as people read it, in the session's time zone and the active language."""
-    from .timezones import zone_abbreviation
+    from ..timezones import zone_abbreviation
 
     start, end = session.local(start), session.local(end)
     return _("%(weekday)s, %(date)s, %(start)s to %(end)s %(zone)s") % {
@@ -161,7 +169,7 @@ def part_text(session, start, end):
 
 
 def place_text(place):
-    """A place from ``courses.session_states.place_seen`` as people read it."""
+    """A place from ``courses.sessions.states.place_seen`` as people read it."""
     if place["online"]:
         return _("Online") + (f" ({place['link']})" if place["link"] else "")
     text = ", ".join(place[name] for name in ("venue", "address", "city") if place[name])
@@ -202,7 +210,7 @@ def send_enrollment_email(enrollment, kind, *, before=None, after=None):
     """Send the ``kind`` email (see ``_messages``) about this enrolment to its participant.
 
     A ``changed`` email says what changed between ``before`` and ``after`` (what people see of
-    the session, from ``courses.session_changes``).
+    the session, from ``courses.sessions.changes``).
     """
     participant = enrollment.participant
     session = enrollment.session
@@ -259,9 +267,6 @@ def send_enrollment_email(enrollment, kind, *, before=None, after=None):
     return email
 
 
-# Enrolments asked for on the public form (see courses.confirmation)
-
-
 def _request_messages_for_enrolment():
     return {
         "confirm": (
@@ -308,7 +313,7 @@ def send_enrollment_request_email(kind, *, pending=None, session=None, email=Non
     Nothing typed on the form goes into it: a known address is greeted by the name on its
     record, an unknown one by no name.
     """
-    from .models import Participant
+    from ..models import Participant
 
     if pending is not None:
         session, email, language = pending.session, pending.email, pending.preferred_language
@@ -359,190 +364,3 @@ def send_enrollment_request_email(kind, *, pending=None, session=None, email=Non
     message.attach_alternative(html, "text/html")
     message.send()
     return message
-
-
-# Requests from locals for tailored sessions
-
-REQUEST_STATUS_SALT = "courses.session_request.status"
-#: How long the private status link of a request keeps working. Every email about the request
-#: carries a fresh one.
-REQUEST_STATUS_LINK_MAX_AGE = 60 * 60 * 24 * 365
-
-
-def request_status_token(session_request):
-    return signing.dumps({"request": session_request.pk}, salt=REQUEST_STATUS_SALT, compress=True)
-
-
-def request_from_status_token(token):
-    """``(request id, expired)`` from a status link; ``(None, False)`` when it is forged.
-
-    An expired link still names its request (its signature is genuine), so that the page can
-    tell the person which request it was about.
-    """
-    try:
-        data = signing.loads(token, salt=REQUEST_STATUS_SALT, max_age=REQUEST_STATUS_LINK_MAX_AGE)
-        expired = False
-    except signing.SignatureExpired:
-        data = signing.loads(token, salt=REQUEST_STATUS_SALT)
-        expired = True
-    except signing.BadSignature:
-        return None, False
-    request_id = data.get("request") if isinstance(data, dict) else None
-    if not isinstance(request_id, int):
-        return None, False
-    return request_id, expired
-
-
-def request_status_url(session_request):
-    return absolute_url(
-        reverse("courses:request_status", args=[request_status_token(session_request)])
-    )
-
-
-def site_setting_values(field_name, site=None):
-    """The non-empty values of ``field_name`` on the site settings registered with Wagtail.
-
-    The courses app names no settings model of its own: any ``BaseSiteSetting`` of the site
-    that has such a field provides it (for example an organisation's ``contact_email``).
-    """
-    from django.apps import apps
-
-    if not apps.is_installed("wagtail.contrib.settings"):
-        return []
-    from wagtail.contrib.settings.registry import registry
-    from wagtail.models import Site
-
-    site = site or Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        return []
-    values = []
-    for model in registry:
-        if not any(field.name == field_name for field in model._meta.get_fields()):
-            continue
-        instance = model.for_site(site) if hasattr(model, "for_site") else model.load()
-        value = getattr(instance, field_name, "")
-        if value:
-            values.append(value)
-    return values
-
-
-def staff_notification_emails(site=None):
-    """Who hears of new requests from locals: the addresses, one per line, of the site
-    settings' ``staff_notification_emails`` field, then the ``EDUCATION_STAFF_NOTIFICATION_EMAILS``
-    setting (a list), without repeats."""
-    addresses = []
-    for value in site_setting_values("staff_notification_emails", site):
-        addresses.extend(value.replace(",", "\n").replace(";", "\n").splitlines())
-    addresses.extend(getattr(settings, "EDUCATION_STAFF_NOTIFICATION_EMAILS", []))
-    unique = {}
-    for address in addresses:
-        address = address.strip()
-        if address and address.lower() not in unique:
-            unique[address.lower()] = address
-    return list(unique.values())
-
-
-def education_contact_email(site=None):
-    """The address people write to about their requests: the site settings' ``contact_email``,
-    else the first staff notification address, else ``DEFAULT_FROM_EMAIL``'s address."""
-    for value in site_setting_values("contact_email", site):
-        return value
-    staff = staff_notification_emails(site)
-    if staff:
-        return staff[0]
-    from email.utils import parseaddr
-
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-
-
-def _request_messages():
-    return {
-        "received": (
-            _("We received your request %(reference)s"),
-            _(
-                "Thank you: your request for a tailored session has reached the education team. "
-                "Someone will contact you to shape the session with your local."
-            ),
-        ),
-        "in_review": (
-            _("Your request %(reference)s is in review"),
-            _(
-                "The education team is reviewing your request and will be in touch to plan the "
-                "session with you: its goals, its date and who will facilitate it."
-            ),
-        ),
-        "scheduled": (
-            _("Your session is scheduled: %(reference)s"),
-            _(
-                "Your tailored session is scheduled. Members of your local can now enrol in it; "
-                "only they can."
-            ),
-        ),
-        "delivered": (
-            _("Your session has taken place: %(reference)s"),
-            _(
-                "Your tailored session has taken place and your request is complete. Thank you "
-                "for learning with us."
-            ),
-        ),
-        "declined": (
-            _("About your request %(reference)s"),
-            _("We are sorry: the education team cannot take up your request as it stands."),
-        ),
-    }
-
-
-def send_request_email(session_request, kind):
-    """Email the person who made the request: ``received``, or the status it has reached."""
-    session = session_request.session
-    with translation.override(session_request.language or settings.LANGUAGE_CODE):
-        subject_template, message = _request_messages()[kind]
-        context = {
-            "session_request": session_request,
-            "kind": kind,
-            "message": message,
-            "session": session if kind == "scheduled" else None,
-            "status_url": request_status_url(session_request),
-            "enrol_url": (
-                absolute_url(reverse("courses:enrol", args=[session.pk]))
-                if kind == "scheduled" and session is not None
-                else ""
-            ),
-            "contact_email": education_contact_email(),
-        }
-        subject = subject_template % {"reference": session_request.reference}
-        text = render_to_string("courses/emails/request_status.txt", context)
-        html = render_to_string("courses/emails/request_status.html", context)
-    email = EmailMultiAlternatives(
-        subject, text, to=[session_request.email], reply_to=[context["contact_email"]]
-    )
-    email.attach_alternative(html, "text/html")
-    email.send()
-    return email
-
-
-def send_request_staff_email(session_request, site=None):
-    """Tell the education staff of a new request, with a link to it in the admin. Sends
-    nothing when no address is set."""
-    recipients = staff_notification_emails(site)
-    if not recipients:
-        return None
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "session_request": session_request,
-            "admin_url": absolute_url(
-                reverse("wagtailsnippets_courses_sessionrequest:edit", args=[session_request.pk])
-            ),
-        }
-        subject = _("New request from %(local)s: %(workshop)s (%(reference)s)") % {
-            "local": session_request.local_display,
-            "workshop": session_request.workshop.title,
-            "reference": session_request.reference,
-        }
-        subject = " ".join(subject.split())  # what a local typed never breaks the header
-        text = render_to_string("courses/emails/request_staff.txt", context)
-        html = render_to_string("courses/emails/request_staff.html", context)
-    email = EmailMultiAlternatives(subject, text, to=recipients, reply_to=[session_request.email])
-    email.attach_alternative(html, "text/html")
-    email.send()
-    return email

@@ -1,0 +1,1 @@
+"""Reports, charts and the dashboard panels of the education staff."""
