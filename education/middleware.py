@@ -1,6 +1,14 @@
 """The site's Content-Security-Policy header (django-csp), configured in the settings'
 ``CONTENT_SECURITY_POLICY``."""
 
+from django.conf import settings
+from django.middleware import locale
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+
+from wagtail.models import Locale, Page
+
 from csp.middleware import CSPMiddleware
 
 
@@ -15,5 +23,56 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def process_response(self, request, response):
         content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
         if content_type == "application/pdf":
+            return response
+        return super().process_response(request, response)
+
+
+class PageInOtherLanguageMiddleware:
+    """An address in one language of a page that exists in another leads to the page.
+
+    Pages are found under their language's prefix, each language with its own slugs: the
+    English "/en/workshops/grievances/" is French at "/fr/ateliers/griefs/". An address made by
+    changing only the prefix (an old link sent on to the reader's language, a hand-edited URL)
+    finds nothing in that language's pages. Before answering 404, this looks the address up
+    among the default language's pages and sends the reader to that page's translation, or,
+    when it has none yet, to the page saying so. Place it after ``LocaleMiddleware``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        language = translation.get_language()
+        default = settings.LANGUAGE_CODE
+        prefix = f"/{language}/"
+        if language == default or not request.path_info.startswith(prefix):
+            return response
+        path = request.path_info[len(prefix) - 1 :]
+        if hasattr(request, "_wagtail_route_for_request"):
+            del request._wagtail_route_for_request
+        with translation.override(default):
+            route = Page.route_for_request(request, path)
+        del request._wagtail_route_for_request
+        if route is None:
+            return response
+        page = route[0]
+        here = page.get_translation_or_none(Locale.get_active())
+        if here is not None and here.live:
+            return redirect(here.get_url(request))
+        return redirect(reverse("untranslated", args=[page.pk]))
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's, except that an address outside the language prefixes whose own view answers
+    404 (an admin page for a record that does not exist) keeps its 404: only an address that
+    matched nothing is sent on to the same address in the reader's language."""
+
+    def process_response(self, request, response):
+        if response.status_code == 404 and getattr(request, "resolver_match", None):
+            language = translation.get_language()
+            response.headers.setdefault("Content-Language", language)
             return response
         return super().process_response(request, response)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -7,9 +8,15 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from facilitators.views import FacilitatorLoginView
+from home.views import untranslated
 from search import views as search_views
 
-from .views import PasswordResetConfirmView, PasswordResetView, healthz
+from .views import (
+    PasswordResetConfirmView,
+    PasswordResetView,
+    TranslatableSnippetsApi,
+    healthz,
+)
 
 urlpatterns = [
     # Facilitators signing in at the admin land on their sessions.
@@ -20,9 +27,17 @@ urlpatterns = [
         "admin/password_reset/confirm/<uidb64>/<token>/",
         PasswordResetConfirmView.as_view(),
     ),
+    # wagtail-localize's listing of snippets, through the models' permission policies.
+    path(
+        "admin/localize/api/snippets/<slug:app_label>/<slug:model_name>/",
+        TranslatableSnippetsApi.as_view({"get": "list"}),
+    ),
+    path(
+        "admin/localize/api/snippets/<slug:app_label>/<slug:model_name>/<str:pk>/",
+        TranslatableSnippetsApi.as_view({"get": "retrieve"}),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("search/", search_views.search, name="search"),
     path("healthz/", healthz, name="healthz"),
     path("language/", set_language, name="set_language"),
 ]
@@ -34,8 +49,12 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [
+# Public pages carry their language: /en/... and /fr/.... An address without it (an older
+# link, a printed QR code) is sent on to the reader's language by LocaleMiddleware.
+urlpatterns += i18n_patterns(
+    path("search/", search_views.search, name="search"),
+    path("untranslated/<int:page_id>/", untranslated, name="untranslated"),
     # The public URLs of every installed education app.
     path("", include("courses.urls")),
     path("", include(wagtail_urls)),
-]
+)

@@ -1,9 +1,12 @@
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from wagtail.admin.views import account
+from wagtail.models import TranslatableMixin
+
+from wagtail_localize.views import snippets_api
 
 from courses.ratelimits import hit, hit_all, rate_limited_response
 
@@ -43,3 +46,19 @@ class PasswordResetConfirmView(account.PasswordResetConfirmView):
         if limited is not None:
             return rate_limited_response(request, limited)
         return super().dispatch(request, *args, **kwargs)
+
+
+class TranslatableSnippetsApi(snippets_api.SnippetViewSet):
+    """wagtail-localize's listing of snippets (for its chooser of related snippets), through
+    each model's permission policy: only translatable snippets, and of those only the ones the
+    user may see or change. As it comes, it lists every record of any snippet model to anyone
+    with admin access, such as a facilitator asking for every participant."""
+
+    def get_queryset(self):
+        model = self.get_model()
+        viewset = getattr(model, "snippet_viewset", None)
+        if not issubclass(model, TranslatableMixin) or viewset is None:
+            raise Http404
+        return viewset.permission_policy.instances_user_has_any_permission_for(
+            self.request.user, ["view", "change"]
+        )

@@ -8,7 +8,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
 from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from courses.admin_widgets import InlinePanel
@@ -221,8 +221,8 @@ class FacilitatorGuidePage(Page):
         return context
 
 
-class GuideHandout(Orderable):
-    """A document participants receive during the workshop."""
+class GuideHandout(TranslatableMixin, Orderable):
+    """A document participants receive during the workshop. Translated with its guide."""
 
     page = ParentalKey(FacilitatorGuidePage, on_delete=models.CASCADE, related_name="handouts")
     document = models.ForeignKey(
@@ -237,6 +237,6 @@ class GuideHandout(Orderable):
 
     panels = [FieldPanel("document"), FieldPanel("when")]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("handout")
         verbose_name_plural = _("handouts")

@@ -10,7 +10,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from courses.admin_widgets import ImageChooser
-from courses.models import Program, Session, WorkshopIndexPage, WorkshopPage
+from courses.models import Program, WorkshopIndexPage, WorkshopPage, sessions_of_workshops
 
 
 class HomePage(Page):
@@ -41,22 +41,28 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["catalogue"] = WorkshopIndexPage.objects.live().public().first()
-        workshops = WorkshopPage.objects.live().public().order_by("title")
+        # The catalogue and workshops in the home page's language.
+        catalogue = WorkshopIndexPage.objects.live().public()
+        context["catalogue"] = (
+            catalogue.filter(locale_id=self.locale_id).first() or catalogue.first()
+        )
+        workshops = (
+            WorkshopPage.objects.live().public().filter(locale_id=self.locale_id).order_by("title")
+        )
         context["programs"] = Program.objects.prefetch_related(
             Prefetch("workshops", queryset=workshops)
         )
         context["featured_workshops"] = workshops.filter(offered_on_request=False).select_related(
             "program"
         )[: self.FEATURED_WORKSHOPS]
-        context["upcoming_sessions"] = (
-            Session.objects.upcoming()
-            .open_to_public()
-            .filter(workshop__in=workshops.filter(offered_on_request=False))
-            .with_counts()
-            .select_related("workshop")
-            .prefetch_related("parts")[: self.UPCOMING_SESSIONS]
-        )
+        scheduled = {
+            workshop.translation_key: workshop
+            for workshop in workshops.filter(offered_on_request=False)
+        }
+        upcoming = list(sessions_of_workshops(scheduled)[: self.UPCOMING_SESSIONS])
+        for session in upcoming:
+            session.shown_workshop = scheduled[session.workshop_key]
+        context["upcoming_sessions"] = upcoming
         return context
 
 

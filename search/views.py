@@ -3,6 +3,8 @@ import re
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.template.response import TemplateResponse
 
+from wagtail.models import Locale
+
 from courses.choices import Audience
 from courses.models import Program, WorkshopPage, catalogue_filters, filter_workshops
 
@@ -63,13 +65,18 @@ def find(workshops, terms):
 
 
 def search(request):
-    """Search the public workshops, optionally narrowed to a program or an audience."""
+    """Search the public workshops in the reader's language, optionally narrowed to a program
+    or an audience."""
     query = request.GET.get("query", "")
     programs = list(Program.objects.all())
     filters = catalogue_filters(request.GET, programs)
 
     workshops = filter_workshops(
-        WorkshopPage.objects.live().public().select_related("program"), filters
+        WorkshopPage.objects.live()
+        .public()
+        .filter(locale=Locale.get_active())
+        .select_related("program"),
+        filters,
     )
     terms = search_terms(query)
     results = rank(find(workshops, terms), terms) if terms else []

@@ -7,10 +7,12 @@ facilitators, education staff and superusers. Groups come from the data migratio
 import os
 from io import StringIO
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import translation
 
 from wagtail.models import Page, Site
 
@@ -57,6 +59,15 @@ def _fresh_caches():
     for cache in caches.all(initialized_only=True):
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language: a request in French leaves French
+    active in its thread, which would put the next test's ``reverse()`` under /fr/."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

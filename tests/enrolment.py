@@ -6,11 +6,11 @@ import re
 from django.core import mail
 from django.test import TestCase
 
-CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/enrolments/confirm/[^/\s]+/)")
+CONFIRM_LINK = re.compile(r"https?://[^/\s]+((?:/[a-z]{2})?/enrolments/confirm/[^/\s]+/)")
 
 
 def enrol_url(session):
-    return f"/sessions/{session.pk}/enrol/"
+    return f"/en/sessions/{session.pk}/enrol/"
 
 
 def confirmation_links(email):

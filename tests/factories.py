@@ -11,6 +11,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
 
+from wagtail.models import Locale
+
 import factory
 import wagtail_factories
 from factory.django import DjangoModelFactory
@@ -202,7 +204,7 @@ class WorkshopPageFactory(wagtail_factories.PageFactory):
             return
         texts = extracted if extracted is not None else ["Explain what the workshop covers."]
         WorkshopOutcome.objects.bulk_create(
-            WorkshopOutcome(page=page, text=text, sort_order=order)
+            WorkshopOutcome(page=page, locale_id=page.locale_id, text=text, sort_order=order)
             for order, text in enumerate(texts)
         )
 
@@ -225,6 +227,17 @@ class FacilitatorGuidePageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = FacilitatorGuidePage
+
+
+def translate_page(page, language_code="fr", **changes):
+    """``page`` copied into another language (with any parent not translated yet), with
+    ``changes``, and published: as staff would translate it in the admin."""
+    locale, _created = Locale.objects.get_or_create(language_code=language_code)
+    translation = page.specific.copy_for_translation(locale, copy_parents=True)
+    for name, value in changes.items():
+        setattr(translation, name, value)
+    translation.save_revision().publish()
+    return type(page.specific).objects.get(pk=translation.pk)
 
 
 class ParticipantFactory(DjangoModelFactory):

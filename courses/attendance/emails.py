@@ -24,17 +24,19 @@ def send_outcome_email(enrollment):
             subject = _("Workshop completed: %(workshop)s")
         else:
             subject = _("Your attendance: %(workshop)s")
+        # The workshop as the participant reads it: its page in their language.
+        workshop = session.workshop.in_language()
         context = {
             "participant": participant,
             "session": session,
-            "workshop": session.workshop,
+            "workshop": workshop,
             "enrollment": enrollment,
             "completed": enrollment.completed,
             "hours": attendance.hours_attended if attendance else 0,
-            "workshop_url": absolute_url(session.workshop.url or "/"),
+            "workshop_url": absolute_url(workshop.url or "/"),
             "my_learning_url": absolute_url(reverse("courses:my_learning")),
         }
-        subject = subject % {"workshop": session.workshop.title}
+        subject = subject % {"workshop": workshop.title}
         text = render_to_string("courses/emails/outcome.txt", context)
         html = render_to_string("courses/emails/outcome.html", context)
     email = EmailMultiAlternatives(subject, text, to=[participant.email])

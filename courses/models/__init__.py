@@ -9,6 +9,9 @@ from .curriculum import (
     WorkshopPage,
     catalogue_filters,
     filter_workshops,
+    in_language,
+    sessions_of_workshops,
+    show_in_language,
 )
 from .requests import SessionRequest, SessionRequestPage
 from .roles import EducationRole
@@ -36,4 +39,7 @@ __all__ = [
     "WorkshopPage",
     "catalogue_filters",
     "filter_workshops",
+    "in_language",
+    "sessions_of_workshops",
+    "show_in_language",
 ]

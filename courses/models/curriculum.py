@@ -7,16 +7,17 @@ previews and moderation.
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Prefetch
-from django.utils.translation import gettext, ngettext
+from django.db.models import F
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, Panel
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, get_page_models
+from wagtail.models import Orderable, Page, TranslatableMixin, get_page_models
 from wagtail.search import index
 
 from .. import conf
@@ -121,23 +122,19 @@ class WorkshopIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         programs = list(Program.objects.all())
         filters = catalogue_filters(request.GET, programs)
+        workshops = list(filter_workshops(self.workshops(), filters))
         # One query fetches the upcoming public sessions of every listed workshop, whatever
-        # their number; workshops offered on request are never scheduled publicly.
-        workshops = list(
-            filter_workshops(self.workshops(), filters).prefetch_related(
-                Prefetch(
-                    "sessions",
-                    queryset=Session.objects.upcoming()
-                    .open_to_public()
-                    .with_counts()
-                    .prefetch_related("parts"),
-                    to_attr="upcoming_sessions",
-                )
-            )
-        )
+        # their number. A session belongs to the workshop in every language: the catalogue in
+        # French lists the sessions of the French pages' English originals, and the other way
+        # round. Workshops offered on request are never scheduled publicly.
+        by_key = {workshop.translation_key: workshop for workshop in workshops}
         for workshop in workshops:
-            if workshop.offered_on_request:
-                workshop.upcoming_sessions = []
+            workshop.upcoming_sessions = []
+        for session in sessions_of_workshops(by_key):
+            workshop = by_key[session.workshop_key]
+            if not workshop.offered_on_request:
+                session.shown_workshop = workshop
+                workshop.upcoming_sessions.append(session)
         upcoming = sorted(
             (session for workshop in workshops for session in workshop.upcoming_sessions),
             key=lambda session: (session.starts_at, session.pk),
@@ -150,6 +147,48 @@ class WorkshopIndexPage(Page):
             upcoming_sessions=upcoming[: self.UPCOMING_SESSIONS],
         )
         return context
+
+
+def sessions_of_workshops(translation_keys):
+    """The upcoming public sessions of the workshops with these ``translation_keys``, whatever
+    the language of the page each session was scheduled on, soonest first; each annotated with
+    its workshop's ``workshop_key``."""
+    return (
+        Session.objects.upcoming()
+        .open_to_public()
+        .filter(workshop__translation_key__in=list(translation_keys))
+        .with_counts()
+        .annotate(workshop_key=F("workshop__translation_key"))
+        .select_related("workshop")
+        .prefetch_related("parts")
+    )
+
+
+def in_language(pages, language_code=None):
+    """``{translation_key: page}``: the live translation of each of ``pages`` in the active
+    language (or ``language_code``), for those that have one. One query."""
+    keys = {page.translation_key for page in pages}
+    if not keys:
+        return {}
+    code = language_code or get_supported_content_language_variant(get_language())
+    translations = (
+        Page.objects.live()
+        .filter(translation_key__in=keys, locale__language_code=code)
+        .specific()
+        .select_related("locale")
+    )
+    return {page.translation_key: page for page in translations}
+
+
+def show_in_language(sessions, language_code=None):
+    """Set ``shown_workshop`` on each session: its workshop's page in the active language, or
+    the session's own page when it has no translation there. One query."""
+    sessions = list(sessions)
+    translations = in_language([session.workshop for session in sessions], language_code)
+    for session in sessions:
+        key = session.workshop.translation_key
+        session.shown_workshop = translations.get(key, session.workshop)
+    return sessions
 
 
 def catalogue_filters(params, programs):
@@ -347,6 +386,12 @@ class WorkshopPage(Page):
     def curriculum_minutes(self):
         return total_minutes(self.curriculum)
 
+    def in_language(self, language_code=None):
+        """This workshop's live page in ``language_code`` (the active language by default), or
+        this page when it has none in that language: what a person reading that language is
+        shown of it (its title, its address)."""
+        return in_language([self], language_code).get(self.translation_key, self)
+
     def guide(self):
         """The private facilitator guide under this workshop, if any (not checked for access)."""
         return self.get_children().live().first()
@@ -358,25 +403,34 @@ class WorkshopPage(Page):
         if not isinstance(prerequisites, models.QuerySet):
             # A draft or an old revision, previewed: its prerequisites are held in memory.
             prerequisites = WorkshopPage.objects.filter(pk__in=[page.pk for page in prerequisites])
-        context["prerequisite_workshops"] = prerequisites.live().order_by("title")
-        # A new workshop, previewed before it is first saved, has no sessions yet.
-        context["upcoming_sessions"] = (
+        prerequisites = list(prerequisites.live())
+        shown = in_language(prerequisites)
+        context["prerequisite_workshops"] = sorted(
+            (shown.get(page.translation_key, page) for page in prerequisites),
+            key=lambda page: page.title,
+        )
+        # A new workshop, previewed before it is first saved, has no sessions yet. Its
+        # sessions are those of the workshop in every language.
+        upcoming = (
             []
             if self.offered_on_request or self.pk is None
-            else self.sessions.upcoming().open_to_public().with_counts().prefetch_related("parts")
+            else list(sessions_of_workshops([self.translation_key]))
         )
+        for session in upcoming:
+            session.shown_workshop = self
+        context["upcoming_sessions"] = upcoming
         return context
 
 
-class WorkshopOutcome(Orderable):
-    """Something a participant can do after the workshop."""
+class WorkshopOutcome(TranslatableMixin, Orderable):
+    """Something a participant can do after the workshop. Translated with its page."""
 
     page = ParentalKey(WorkshopPage, on_delete=models.CASCADE, related_name="outcomes")
     text = models.CharField(_("outcome"), max_length=255)
 
     panels = [FieldPanel("text")]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("learning outcome")
         verbose_name_plural = _("learning outcomes")
 

@@ -78,9 +78,11 @@ def session_events(
     sequence = session.version if sequence is None else sequence
     if cancelled is None:
         cancelled = session.status == "cancelled"
-    workshop_url = base_url + session.workshop.url if session.workshop.url else base_url
+    # The workshop in the active language (the reader's, or the recipient's of an email).
+    workshop = getattr(session, "shown_workshop", None) or session.workshop.in_language()
+    workshop_url = base_url + workshop.url if workshop.url else base_url
     parts = list(session.parts.all()) or [session]
-    description = f"{session.workshop.summary}\n\n{workshop_url}"
+    description = f"{workshop.summary}\n\n{workshop_url}"
     if session.is_online and include_meeting_link:
         description += "\n\n" + _("Join online: %(url)s") % {"url": session.online_url}
     elif session.is_online:
@@ -98,7 +100,7 @@ def session_events(
         event.add("sequence", sequence)
         event.add("dtstart", starts_at)
         event.add("dtend", ends_at)
-        event.add("summary", session.workshop.title)
+        event.add("summary", workshop.title)
         event.add("description", description)
         event.add("url", workshop_url)
         if location:

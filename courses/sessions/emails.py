@@ -226,10 +226,12 @@ def send_enrollment_email(enrollment, kind, *, before=None, after=None):
             if not changes:
                 return None
             removed = removed_parts(before or {}, after or {})
+        # The workshop as the participant reads it: its page in their language.
+        workshop = session.workshop.in_language()
         context = {
             "participant": participant,
             "session": session,
-            "workshop": session.workshop,
+            "workshop": workshop,
             "enrollment": enrollment,
             "kind": kind,
             "message": message,
@@ -242,11 +244,11 @@ def send_enrollment_email(enrollment, kind, *, before=None, after=None):
                 if kind == "offered" and enrollment.offered_until
                 else ""
             ),
-            "workshop_url": absolute_url(session.workshop.url or "/"),
+            "workshop_url": absolute_url(workshop.url or "/"),
             "cancel_url": cancel_url(enrollment) if kind in OFFER_CANCEL else "",
             "my_learning_url": absolute_url(reverse("courses:my_learning")),
         }
-        subject = subject_template % {"workshop": session.workshop.title}
+        subject = subject_template % {"workshop": workshop.title}
         text = render_to_string("courses/emails/enrollment.txt", context)
         html = render_to_string("courses/emails/enrollment.html", context)
         calendar = None
@@ -320,18 +322,21 @@ def send_enrollment_request_email(kind, *, pending=None, session=None, email=Non
     participant = Participant.objects.filter(email__iexact=email).first()
     if participant is not None:
         language = participant.preferred_language
-    workshop = session.workshop
     with translation.override(language or settings.LANGUAGE_CODE):
+        workshop = session.workshop.in_language()
         subject_template, message = _request_messages_for_enrolment()[kind]
         if kind == "not_eligible":
             message = message % {"local": session.restricted_to_local}
         prerequisites = []
         if kind == "prerequisite":
-            prerequisites = (
-                missing_prerequisites(participant, workshop)
-                if participant is not None
-                else list(workshop.prerequisites.all())
-            )
+            prerequisites = [
+                prerequisite.in_language()
+                for prerequisite in (
+                    missing_prerequisites(participant, session.workshop)
+                    if participant is not None
+                    else session.workshop.prerequisites.all()
+                )
+            ]
         context = {
             "participant": participant,
             "language": translation.get_language(),

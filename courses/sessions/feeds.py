@@ -18,7 +18,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from ..choices import EnrollmentStatus, SessionStatus
-from ..models import Enrollment, Participant, Session
+from ..models import Enrollment, Participant, Session, show_in_language
 from .calendar import build_calendar, personal_sequence, session_events
 
 FEED_SALT = "courses.feeds.personal"
@@ -95,6 +95,8 @@ def personal_feed(participant, *, now=None):
             by_session[enrollment.session_id] = enrollment
     events = []
     stamp = now or timezone.now()
+    # Each workshop as the reader reads it, in one query.
+    show_in_language(enrollment.session for enrollment in by_session.values())
     for enrollment in by_session.values():
         session = enrollment.session
         is_cancelled = (
@@ -139,6 +141,6 @@ def public_feed(sessions, *, name, now=None):
     """A public feed (bytes) of ``sessions``: no meeting links, nobody's name."""
     stamp = now or timezone.now()
     events = []
-    for session in sessions:
+    for session in show_in_language(sessions):
         events += session_events(session, include_meeting_link=False, stamp=stamp)
     return build_calendar(events, name=name, refresh_interval=REFRESH_INTERVAL)

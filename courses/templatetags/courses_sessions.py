@@ -9,6 +9,7 @@ site's time zone.
 from typing import NamedTuple
 
 from django import template
+from django.utils.translation import get_language
 
 from ..timezones import in_zone, zone_abbreviation
 
@@ -80,3 +81,20 @@ def session_datetime(session, value=None, format_name="DATETIME_FORMAT"):
     elif not value:
         return ""  # a missing variable in the template: nothing to show
     return session.format_local(value, format_name)
+
+
+@register.simple_tag(takes_context=True)
+def page_language(context, page):
+    """The language code of ``page`` when it is not the active language (so that a title shown
+    in a page of the other language is marked with ``lang``), else ``""``. The locales are read
+    once per request."""
+    request = context.get("request")
+    codes = getattr(request, "_locale_codes", None)
+    if codes is None:
+        from wagtail.models import Locale
+
+        codes = dict(Locale.objects.values_list("pk", "language_code"))
+        if request is not None:
+            request._locale_codes = codes
+    code = codes.get(getattr(page, "locale_id", None), "")
+    return "" if not code or code == get_language() else code

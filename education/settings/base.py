@@ -19,6 +19,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -49,7 +51,9 @@ MIDDLEWARE = [
     "education.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, keeping the 404 of an admin page (see the class).
+    "education.middleware.LocaleMiddleware",
+    "education.middleware.PageInOtherLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -212,7 +216,10 @@ DEFAULT_FROM_EMAIL = "Union Education <education@example.org>"
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Union Education"
-WAGTAIL_I18N_ENABLED = False
+# Pages and snippets exist in each language, translated in the admin with wagtail-localize;
+# public URLs carry the language (/en/..., /fr/...).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Where emailed links, QR codes and calendar files point: each environment's settings set it
 # from the address the site is served at (``SITE_URL`` in dev and production).

@@ -39,6 +39,7 @@ from courses.models import (
     Sector,
     Session,
     SessionPart,
+    SessionRequestPage,
     WorkshopIndexPage,
     WorkshopOutcome,
     WorkshopPage,
@@ -48,9 +49,10 @@ from courses.timezones import zone_named
 from facilitators.models import Facilitator, FacilitatorGuidePage, GuideHandout
 from home.models import HomePage, OrganisationSettings
 
-from . import guides, sessions, union, workshops
+from . import guides, sessions, translations, union, workshops
 from . import requests as session_requests  # a module: it uses this module's helpers in turn
 from .certificates import load_certificates
+from .data import content
 
 SITE_HOSTNAME = "localhost"
 SITE_PORT = 80
@@ -73,10 +75,27 @@ def load_demo():
         load_sessions(workshop_pages, member, created)
         load_certificates(created)
         session_requests.load_requests(home, workshop_pages, created)
+        translations.load_translations(french_pages(home, index, workshop_pages), created)
     return +created  # Drop the kinds of object of which nothing was created.
 
 
 # Pages
+
+
+def french_pages(home, index, workshop_pages):
+    """The pages the demo has in French, parents first: the home page, the catalogue, every
+    workshop, the request page and the guides that content/fr/guides.toml translates."""
+    translated_guides = content("fr/guides")["guides"]
+    return [
+        home,
+        index,
+        *workshop_pages.values(),
+        *SessionRequestPage.objects.child_of(home),
+        *(
+            FacilitatorGuidePage.objects.child_of(workshop_pages[slug]).first()
+            for slug in translated_guides
+        ),
+    ]
 
 
 def publish_new_page(parent, page):

@@ -126,8 +126,8 @@ def run_phase(name, requests_to_make, concurrency, time_limit, sessions=None):
 
 
 def catalogue_phase(stack, total, concurrency, time_limit):
-    paths = ["/workshops/"] + [
-        f"/workshops/{slug}/"
+    paths = ["/en/workshops/"] + [
+        f"/en/workshops/{slug}/"
         for (slug,) in query(
             stack,
             "SELECT p.slug FROM wagtailcore_page p JOIN courses_workshoppage w "
@@ -212,7 +212,9 @@ def confirmation_links(stack, addresses):
                 continue
             message = message_from_bytes(chunk.lstrip())
             number = addresses.get(message["To"] or "")
-            match = re.search(r"http://[^/\s]+(/enrolments/confirm/\S+/)", body(message))
+            match = re.search(
+                r"http://[^/\s]+((?:/[a-z]{2})?/enrolments/confirm/\S+/)", body(message)
+            )
             if number is not None and match:
                 links[number] = match.group(1)
     return links if len(links) == len(addresses) else None
@@ -230,7 +232,7 @@ def download_phase(stack, holders, total, concurrency, time_limit):
     rows = wait_for(rendered, "every certificate to be rendered", timeout=600)
     staff = requests.Session()
     csrf_post(staff, f"{stack.url}/admin/login/", {"username": "staff", "password": PASSWORD})
-    paths = [f"/certificates/{code}/pdf/" for code, _, _ in rows]
+    paths = [f"/en/certificates/{code}/pdf/" for code, _, _ in rows]
     cookies = staff.cookies.get_dict()
 
     def download(path):
@@ -291,7 +293,9 @@ def main(argv=None):
         stack.prepare()
         stack.start()
         # Warm every process once, so that start-up is not counted.
-        run_phase("warm-up", [lambda c: c.get(stack.url + "/workshops/", timeout=60)] * 20, 4, 60)
+        run_phase(
+            "warm-up", [lambda c: c.get(stack.url + "/en/workshops/", timeout=60)] * 20, 4, 60
+        )
 
         catalogue = catalogue_phase(
             stack, options.requests, options.concurrency, options.time_limit

@@ -54,7 +54,7 @@ def test_the_cost_of_a_rate_limited_request(settings, report):
         for label, limits in (("counted", limits_on), ("not counted", limits_off)):
             settings.EDUCATION_RATE_LIMITS = limits
             seconds, response = timed(
-                lambda n=number: client.post("/sign-in/", {"email": f"nobody{n}@example.org"})
+                lambda n=number: client.post("/en/sign-in/", {"email": f"nobody{n}@example.org"})
             )
             assert response.status_code == 302
             samples[label].append(seconds)
@@ -81,7 +81,7 @@ def test_the_cost_of_proving_the_address(catalogue, settings, report, no_rate_li
         browser = Client()
         browser.force_login(member.user)
         with TestCase.captureOnCommitCallbacks(execute=True):
-            seconds, response = timed(lambda b=browser: b.post(f"/sessions/{session.pk}/enrol/"))
+            seconds, response = timed(lambda b=browser: b.post(f"/en/sessions/{session.pk}/enrol/"))
         assert response.status_code == 302
         direct.append(seconds)
 
@@ -92,7 +92,7 @@ def test_the_cost_of_proving_the_address(catalogue, settings, report, no_rate_li
         mail.outbox.clear()
         with TestCase.captureOnCommitCallbacks(execute=True):
             seconds, response = timed(
-                lambda v=visitor, d=data: v.post(f"/sessions/{session.pk}/enrol/", d)
+                lambda v=visitor, d=data: v.post(f"/en/sessions/{session.pk}/enrol/", d)
             )
         assert response.status_code == 302
         proved["form"].append(seconds)

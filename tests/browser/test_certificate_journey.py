@@ -74,7 +74,7 @@ def test_a_member_downloads_their_certificate_and_verifies_it(
     EnrollmentFactory(
         session=session, participant=ParticipantFactory(name=MEMBER[0], email=MEMBER[1])
     )
-    roster = f"/facilitate/sessions/{session.pk}/"
+    roster = f"/en/facilitate/sessions/{session.pk}/"
 
     page.goto(f"/admin/login/?next={roster}")
     page.get_by_label("Username").fill(facilitator.username)
@@ -105,7 +105,7 @@ def test_a_member_downloads_their_certificate_and_verifies_it(
     context = browser.new_context(base_url=live_server.url, accept_downloads=True)
     try:
         member = context.new_page()
-        member.goto("/sign-in/")
+        member.goto("/en/sign-in/")
         member.get_by_label("Email").fill(MEMBER[1])
         member.get_by_role("button", name="Email me a sign-in link").click()
         expect(member.get_by_role("heading", level=1)).to_have_text("Check your email")
@@ -115,7 +115,7 @@ def test_a_member_downloads_their_certificate_and_verifies_it(
         member.goto(on_live_server(SIGN_IN_LINK.search(sign_in_email.body).group()))
         member.get_by_role("button", name="Sign in", exact=True).click()
 
-        expect(member).to_have_url(re.compile(r"/my-learning/$"))
+        expect(member).to_have_url(re.compile(r"/en/my-learning/$"))
         certificates = member.get_by_role("region", name="Certificates")
         expect(certificates.get_by_role("heading", level=3)).to_have_text(WORKSHOP)
         expect(certificates).to_contain_text("Your workshop certificates add up to 6 hours.")
@@ -136,11 +136,11 @@ def test_a_member_downloads_their_certificate_and_verifies_it(
 
         # Anyone given the code checks it, typed the way people type.
         visitor = browser.new_context(base_url=live_server.url).new_page()
-        visitor.goto("/certificates/")
+        visitor.goto("/en/certificates/")
         visitor.get_by_label("Verification code").fill(printed_code.lower().replace("-", " "))
         visitor.get_by_role("button", name="Check the certificate").click()
 
-        expect(visitor).to_have_url(re.compile(rf"/certificates/{certificate.code}/$"))
+        expect(visitor).to_have_url(re.compile(rf"/en/certificates/{certificate.code}/$"))
         expect(visitor.get_by_role("heading", level=1)).to_have_text("This certificate is valid")
         expect(visitor.get_by_text(MEMBER[0])).to_be_visible()
         expect(visitor.get_by_text(WORKSHOP)).to_be_visible()

@@ -60,13 +60,13 @@ def test_a_facilitator_cannot_close_a_session_weeks_away_and_closes_todays_after
     page.get_by_label("Username").fill(facilitator.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/facilitate/$"))
+    expect(page).to_have_url(re.compile(r"/en/facilitate/$"))
 
     # Next month's session: who is coming, when attendance and closing open, nothing to press.
     page.get_by_role(
         "link", name=re.compile(r"^Roster and attendance\s*:\s*Health and Safety$")
     ).click()
-    expect(page).to_have_url(re.compile(rf"/facilitate/sessions/{later.pk}/$"))
+    expect(page).to_have_url(re.compile(rf"/en/facilitate/sessions/{later.pk}/$"))
     attendance = page.get_by_role("region", name="Attendance")
     expect(attendance).to_contain_text(f"Attendance opens on {attendance_opens}.")
     expect(attendance.get_by_text("Ana Silva")).to_be_visible()

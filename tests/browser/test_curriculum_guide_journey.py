@@ -123,7 +123,7 @@ def test_a_renamed_module_shows_in_the_facilitators_guide_pdf(
     try:
         facilitator_page = context.new_page()
         sign_in(facilitator_page, facilitator_username)
-        expect(facilitator_page).to_have_url(re.compile(r"/facilitate/$"))
+        expect(facilitator_page).to_have_url(re.compile(r"/en/facilitate/$"))
         facilitator_page.get_by_role(
             "link", name=re.compile(r"^Facilitator guide\s*:\s*Grievance handling$")
         ).click()

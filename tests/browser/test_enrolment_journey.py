@@ -57,7 +57,7 @@ def test_a_visitor_takes_the_last_seat_and_gives_it_back_to_the_waitlist(
     expect(sessions.get_by_text("1 place left")).to_be_visible()
     sessions.get_by_role("link", name=re.compile(r"^Enrol\b")).click()
 
-    expect(page).to_have_url(re.compile(rf"/sessions/{session.pk}/enrol/$"))
+    expect(page).to_have_url(re.compile(rf"/en/sessions/{session.pk}/enrol/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(WORKSHOP)
     page.get_by_label("Your name").fill(VISITOR_NAME)
     page.get_by_label("Email", exact=True).fill(VISITOR_EMAIL)
@@ -107,7 +107,7 @@ def test_a_visitor_takes_the_last_seat_and_gives_it_back_to_the_waitlist(
     page.get_by_role("button", name="Sign out").click()
 
     # Coming back later, by a sign-in link.
-    page.goto("/my-learning/")
+    page.goto("/en/my-learning/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to My learning")
     page.get_by_label("Email").fill(VISITOR_EMAIL)
     page.get_by_role("button", name="Email me a sign-in link").click()
@@ -118,7 +118,7 @@ def test_a_visitor_takes_the_last_seat_and_gives_it_back_to_the_waitlist(
     page.goto(on_live_server(link))
     page.get_by_role("button", name="Sign in", exact=True).click()
 
-    expect(page).to_have_url(re.compile(r"/my-learning/$"))
+    expect(page).to_have_url(re.compile(r"/en/my-learning/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My learning")
     expect(page.get_by_text(f"Welcome, {VISITOR_NAME}.")).to_be_visible()
     upcoming = page.get_by_role("region", name="Upcoming sessions")

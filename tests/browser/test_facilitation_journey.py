@@ -78,7 +78,7 @@ def test_a_facilitator_takes_attendance_and_closes_todays_session_on_a_phone(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    expect(page).to_have_url(re.compile(r"/facilitate/$"))
+    expect(page).to_have_url(re.compile(r"/en/facilitate/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My sessions to facilitate")
     today = page.get_by_role("region", name="This week")
     expect(today.get_by_role("heading", level=3)).to_contain_text("Today")
@@ -88,7 +88,7 @@ def test_a_facilitator_takes_attendance_and_closes_todays_session_on_a_phone(
         "link", name=re.compile(rf"^Roster and attendance\s*:\s*{re.escape(WORKSHOP)}$")
     ).click()
 
-    expect(page).to_have_url(re.compile(rf"/facilitate/sessions/{session.pk}/$"))
+    expect(page).to_have_url(re.compile(rf"/en/facilitate/sessions/{session.pk}/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(WORKSHOP)
     assert page.evaluate(NO_HORIZONTAL_SCROLL), "The roster scrolls sideways on a phone"
 
@@ -185,7 +185,7 @@ def test_a_facilitator_takes_attendance_and_closes_todays_session_on_a_phone(
     )
     try:
         member = context.new_page()
-        member.goto("/sign-in/")
+        member.goto("/en/sign-in/")
         expect(member.get_by_role("heading", level=1)).to_have_text("Sign in to My learning")
         member.get_by_label("Email").fill(PRESENT[1])
         member.get_by_role("button", name="Email me a sign-in link").click()
@@ -196,7 +196,7 @@ def test_a_facilitator_takes_attendance_and_closes_todays_session_on_a_phone(
         member.goto(on_live_server(link))
         member.get_by_role("button", name="Sign in", exact=True).click()
 
-        expect(member).to_have_url(re.compile(r"/my-learning/$"))
+        expect(member).to_have_url(re.compile(r"/en/my-learning/$"))
         expect(member.get_by_role("heading", level=1)).to_have_text("My learning")
         expect(member.get_by_text(f"Welcome, {PRESENT[0]}.")).to_be_visible()
         expect(

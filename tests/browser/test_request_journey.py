@@ -58,7 +58,7 @@ def test_a_local_officer_asks_and_staff_schedule_the_session(
     expect(page.get_by_text("Offered on request")).to_be_visible()
     page.get_by_role("link", name="Request this workshop for your local").click()
 
-    expect(page).to_have_url(re.compile(r"/request-a-session/\?workshop=strategic-planning$"))
+    expect(page).to_have_url(re.compile(r"/en/request-a-session/\?workshop=strategic-planning$"))
     form = page.locator("main form")
     expect(form.get_by_label("Workshop", exact=True)).to_have_value(str(workshop.pk))
     form.get_by_label("Your local", exact=True).fill("3247")
@@ -133,13 +133,15 @@ def test_a_local_officer_asks_and_staff_schedule_the_session(
     finally:
         staff_context.close()
 
-    # The officer's status page shows the session scheduled.
+    # The officer's status page shows the session scheduled, in French: the local asked in
+    # French, so the emailed link leads to the French page.
+    assert status_path.startswith("/fr/")
     page.goto(status_path)
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
-    expect(page.get_by_text("Scheduled", exact=True)).to_be_visible()
-    session_region = page.get_by_role("region", name="Your session")
+    expect(page.get_by_text("Prévue", exact=True)).to_be_visible()
+    session_region = page.get_by_role("region", name="Votre séance")
     expect(session_region).to_contain_text("Union hall, Laval")
-    expect(session_region.get_by_role("link", name="Enrol in the session")).to_be_visible()
+    expect(session_region.get_by_role("link", name="S’inscrire à la séance")).to_be_visible()
     page.wait_for_load_state("networkidle")
     session_request.refresh_from_db()
     assert session_request.status == RequestStatus.SCHEDULED

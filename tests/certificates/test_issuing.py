@@ -204,14 +204,14 @@ def test_the_holder_is_emailed_a_download_link_in_their_language(session, facili
     english_email = emails["bob@example.org"]
     certificate = issued[english.pk]
     assert english_email.subject == "Your certificate: Strategic Planning"
-    assert f"http://testserver/certificates/{certificate.code}/pdf/" in english_email.body
-    assert f"http://testserver/certificates/{certificate.code}/" in english_email.body
+    assert f"http://testserver/en/certificates/{certificate.code}/pdf/" in english_email.body
+    assert f"http://testserver/en/certificates/{certificate.code}/" in english_email.body
     assert certificate.display_code in english_email.body
     html, mimetype = english_email.alternatives[0]
     assert mimetype == "text/html"
-    assert f'href="http://testserver/certificates/{certificate.code}/pdf/"' in html
+    assert f'href="http://testserver/en/certificates/{certificate.code}/pdf/"' in html
     french_email = emails["marie@example.org"]
-    assert f"/certificates/{issued[french.pk].code}/pdf/" in french_email.body
+    assert f"/fr/certificates/{issued[french.pk].code}/pdf/" in french_email.body
     # Rendered in French: dates follow Django's French formats.
     month = date_format(issued[french.pk].completed_on, "F")
     with translation.override("fr"):

@@ -94,7 +94,9 @@ def test_part_hours_are_printed_as_people_write_them(certificate):
 
 
 def test_the_qr_code_encodes_the_absolute_verification_url(certificate):
-    assert pdf.verification_url(certificate) == "http://testserver/certificates/ABCDEFGHJKMNPQRS/"
+    assert (
+        pdf.verification_url(certificate) == "http://testserver/en/certificates/ABCDEFGHJKMNPQRS/"
+    )
     assert pdf.qr_payload(certificate) == pdf.verification_url(certificate)
 
     html = pdf.certificate_html(certificate)
@@ -102,14 +104,16 @@ def test_the_qr_code_encodes_the_absolute_verification_url(certificate):
     expected = segno.make(pdf.verification_url(certificate), error="m")
     assert pdf.qr_svg(pdf.qr_payload(certificate)) in html
     assert expected.svg_inline(scale=1, border=4, omitsize=True, dark="#000", light="#fff") in html
-    assert segno.make("http://testserver/certificates/SOMETHINGELSE000/").svg_inline() not in html
+    assert (
+        segno.make("http://testserver/en/certificates/SOMETHINGELSE000/").svg_inline() not in html
+    )
 
 
 @override_settings(CERTIFICATES_BASE_URL="https://education.example.org/")
 def test_the_verification_url_follows_the_configured_site(certificate):
     assert (
         pdf.qr_payload(certificate)
-        == "https://education.example.org/certificates/ABCDEFGHJKMNPQRS/"
+        == "https://education.example.org/en/certificates/ABCDEFGHJKMNPQRS/"
     )
 
 

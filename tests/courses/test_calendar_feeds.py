@@ -30,7 +30,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-FEED_PATH = re.compile(r"/my-learning/calendar/[^\s\"<]+\.ics")
+FEED_PATH = re.compile(r"/en/my-learning/calendar/[^\s\"<]+\.ics")
 
 
 def days_from_now(days):

@@ -153,7 +153,7 @@ def test_parallel_confirmations_fill_exactly_the_free_seats(server_url, catalogu
     statuses = Counter(outcome.value.status for outcome in run.outcomes)
     assert statuses == {302: HTTP_ATTEMPTS}, "every confirmation redirects to its result page"
     assert {outcome.value.location for outcome in run.outcomes} == {
-        f"/sessions/{session.pk}/enrol/done/"
+        f"/en/sessions/{session.pk}/enrol/done/"
     }
     assert seat_counts(session) == {
         EnrollmentStatus.CONFIRMED: HTTP_CAPACITY,

@@ -214,7 +214,7 @@ def test_expired_requests_are_purged_when_anyone_asks(client, session, local):
     ["not-a-token", "WzEsIDEuMF0:1xVWTh:forged", "x" * 5000, "%00", "WzEsIDEuMF0"],
 )
 def test_a_forged_link_is_refused_kindly(client, session, token):
-    response = client.get(f"/enrolments/confirm/{token}/")
+    response = client.get(f"/en/enrolments/confirm/{token}/")
 
     assert response.status_code == 404
     assert "This link no longer works" in response.text
@@ -228,7 +228,7 @@ def test_a_link_signed_for_something_else_is_refused(client, session, local):
     pending = PendingEnrollment.objects.get()
     token = signing.dumps([pending.pk, pending.created_at.timestamp()], salt="another.purpose")
 
-    assert client.get(f"/enrolments/confirm/{token}/").status_code == 404
+    assert client.get(f"/en/enrolments/confirm/{token}/").status_code == 404
 
 
 @pytest.mark.django_db
@@ -259,7 +259,7 @@ def test_a_session_that_filled_meanwhile_puts_them_on_the_waitlist(client, sessi
 def test_confirming_signs_the_member_in_and_my_learning_shows_the_seat(client, session, local):
     enrol_by_email(client, session, form_data())
 
-    my_learning = client.get("/my-learning/")
+    my_learning = client.get("/en/my-learning/")
 
     assert my_learning.status_code == 200
     assert "Handling Conflict" in my_learning.text
@@ -435,7 +435,7 @@ def test_no_email_is_sent_for_a_request_confirmed_before_its_email_went_out(sess
 def test_the_sign_in_link_on_the_enrol_page_comes_back_to_it(client, session):
     page = client.get(enrol_url(session))
 
-    assert f"/sign-in/?next=/sessions/{session.pk}/enrol/" in page.text
+    assert f"/en/sign-in/?next=/en/sessions/{session.pk}/enrol/" in page.text
 
 
 @pytest.mark.django_db

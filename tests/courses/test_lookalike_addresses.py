@@ -57,7 +57,7 @@ def member(db):
 
 @pytest.mark.django_db
 def test_a_lookalike_domain_gets_no_sign_in_link_for_the_member(client, member):
-    client.post("/sign-in/", {"email": "alice@lınk.org"})
+    client.post("/en/sign-in/", {"email": "alice@lınk.org"})
 
     assert mail.outbox == []
     member.refresh_from_db()
@@ -66,7 +66,7 @@ def test_a_lookalike_domain_gets_no_sign_in_link_for_the_member(client, member):
 
 @pytest.mark.django_db
 def test_a_sign_in_link_goes_to_the_address_on_record(client, member):
-    client.post("/sign-in/", {"email": "ALICE@LINK.ORG"})
+    client.post("/en/sign-in/", {"email": "ALICE@LINK.ORG"})
 
     [message] = mail.outbox
     assert message.to == ["alice@link.org"]
@@ -74,7 +74,7 @@ def test_a_sign_in_link_goes_to_the_address_on_record(client, member):
 
 @pytest.mark.django_db
 def test_a_lookalike_local_part_is_refused_at_the_field(client, member):
-    response = client.post("/sign-in/", {"email": "alıce@link.org"})
+    response = client.post("/en/sign-in/", {"email": "alıce@link.org"})
 
     assert response.status_code == 200
     assert response.context["form"].errors["email"]
@@ -113,7 +113,7 @@ def test_quoted_variants_of_one_mailbox_are_refused_on_the_enrol_form(client, ca
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.post(
-            f"/sessions/{session.pk}/enrol/",
+            f"/en/sessions/{session.pk}/enrol/",
             {
                 "name": "Ana",
                 "email": '"ana"@example.org',

@@ -42,16 +42,16 @@ def test_a_member_sees_and_changes_their_own_details(client, participant, member
     client.force_login(participant)
     LocalFactory(number="1001", name="Library Workers")
 
-    page = client.get("/my-learning/details/")
+    page = client.get("/en/my-learning/details/")
     saved = client.post(
-        "/my-learning/details/",
+        "/en/my-learning/details/",
         {"name": "Ana M. Lima", "local": "1001", "preferred_language": "fr"},
     )
 
     assert page.status_code == 200
     assert page.context["form"]["name"].value() == "Ana Lima"
     assert saved.status_code == 302
-    assert saved.url == "/my-learning/"
+    assert saved.url == "/en/my-learning/"
     member.refresh_from_db()
     assert (member.name, member.local.number, member.preferred_language) == (
         "Ana M. Lima",
@@ -66,7 +66,7 @@ def test_keeping_the_same_local_keeps_it_confirmed(client, participant, member):
     client.force_login(participant)
 
     client.post(
-        "/my-learning/details/", {"name": "Ana", "local": "3247", "preferred_language": "en"}
+        "/en/my-learning/details/", {"name": "Ana", "local": "3247", "preferred_language": "en"}
     )
 
     member.refresh_from_db()
@@ -78,7 +78,7 @@ def test_my_details_keeps_what_was_typed_when_something_is_wrong(client, partici
     client.force_login(participant)
 
     response = client.post(
-        "/my-learning/details/", {"name": "Ana\x00", "local": "nope", "preferred_language": "xx"}
+        "/en/my-learning/details/", {"name": "Ana\x00", "local": "nope", "preferred_language": "xx"}
     )
 
     assert response.status_code == 200
@@ -93,20 +93,20 @@ def test_my_details_keeps_what_was_typed_when_something_is_wrong(client, partici
 def test_only_a_signed_in_member_has_details_to_change(client_as, users, member, role):
     client = client_as(users[role])
 
-    page = client.get("/my-learning/details/")
+    page = client.get("/en/my-learning/details/")
     posted = client.post(
-        "/my-learning/details/", {"name": "Mallory", "local": "3247", "preferred_language": "en"}
+        "/en/my-learning/details/", {"name": "Mallory", "local": "3247", "preferred_language": "en"}
     )
 
     member.refresh_from_db()
     assert member.name == ("Mallory" if role == "participant" else "Ana Lima")
     if role == "anonymous":
-        assert page.status_code == 302 and page.url.startswith("/sign-in/")
-        assert posted.status_code == 302 and posted.url.startswith("/sign-in/")
+        assert page.status_code == 302 and page.url.startswith("/en/sign-in/")
+        assert posted.status_code == 302 and posted.url.startswith("/en/sign-in/")
     elif role == "participant":
         assert page.status_code == 200
     else:  # signed in, but not a participant: nothing of anyone's to show
-        assert page.status_code == 302 and page.url == "/my-learning/"
+        assert page.status_code == 302 and page.url == "/en/my-learning/"
 
 
 @pytest.mark.django_db
@@ -115,7 +115,7 @@ def test_nobody_else_changes_a_name_by_enrolling_with_it(client, catalogue, memb
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         client.post(
-            f"/sessions/{session.pk}/enrol/",
+            f"/en/sessions/{session.pk}/enrol/",
             {
                 "name": "Someone Else",
                 "email": "PARTICIPANT@example.org",
@@ -156,7 +156,7 @@ def online_session(catalogue):
 def test_the_public_calendar_file_never_has_the_meeting_link(
     client_as, users, online_session, role
 ):
-    response = client_as(users[role]).get(f"/sessions/{online_session.pk}/calendar.ics")
+    response = client_as(users[role]).get(f"/en/sessions/{online_session.pk}/calendar.ics")
 
     assert response.status_code == 200
     has_link, locations = meeting_links(response.content)
@@ -171,12 +171,12 @@ def test_a_confirmed_member_downloads_their_own_file_with_the_link(
     enrollment = EnrollmentFactory(participant=member, session=online_session)
     client.force_login(participant)
 
-    response = client.get(f"/my-learning/enrolments/{enrollment.pk}/calendar.ics")
-    my_learning = client.get("/my-learning/")
+    response = client.get(f"/en/my-learning/enrolments/{enrollment.pk}/calendar.ics")
+    my_learning = client.get("/en/my-learning/")
 
     assert response.status_code == 200
     assert meeting_links(response.content)[0]
-    assert f"/my-learning/enrolments/{enrollment.pk}/calendar.ics" in my_learning.text
+    assert f"/en/my-learning/enrolments/{enrollment.pk}/calendar.ics" in my_learning.text
 
 
 @pytest.mark.django_db
@@ -187,7 +187,9 @@ def test_nobody_else_downloads_a_members_own_calendar_file(
     enrollment = EnrollmentFactory(participant=member, session=online_session)
     if role == "participant":
         return  # the owner: the test above
-    response = client_as(users[role]).get(f"/my-learning/enrolments/{enrollment.pk}/calendar.ics")
+    response = client_as(users[role]).get(
+        f"/en/my-learning/enrolments/{enrollment.pk}/calendar.ics"
+    )
 
     assert response.status_code in (302, 404)
     assert b"secret-room" not in response.content
@@ -200,7 +202,7 @@ def test_a_waitlisted_member_gets_no_meeting_link(client, participant, member, o
     )
     client.force_login(participant)
 
-    response = client.get(f"/my-learning/enrolments/{enrollment.pk}/calendar.ics")
+    response = client.get(f"/en/my-learning/enrolments/{enrollment.pk}/calendar.ics")
 
     assert response.status_code == 404
 
@@ -219,8 +221,8 @@ def test_the_confirmation_email_attaches_the_file_with_the_link(catalogue, onlin
 
 @pytest.mark.django_db
 def test_the_enrol_page_links_the_public_file(client, online_session):
-    page = client.get(f"/sessions/{online_session.pk}/enrol/")
+    page = client.get(f"/en/sessions/{online_session.pk}/enrol/")
 
     assert "secret-room" not in page.text
-    assert f"/sessions/{online_session.pk}/calendar.ics" in page.text
+    assert f"/en/sessions/{online_session.pk}/calendar.ics" in page.text
     assert Participant.objects.count() == 0

@@ -55,7 +55,7 @@ def test_sign_in_requests_for_one_address_are_limited_whoever_sends_them(setting
     ParticipantFactory(email="ana@example.org")
 
     answers = [
-        from_address(f"10.0.0.{n}").post("/sign-in/", {"email": "ana@example.org"})
+        from_address(f"10.0.0.{n}").post("/en/sign-in/", {"email": "ana@example.org"})
         for n in range(5)
     ]
 
@@ -66,7 +66,9 @@ def test_sign_in_requests_for_one_address_are_limited_whoever_sends_them(setting
     assert "Please try again in" in refused.text
     assert 'value="ana@example.org"' in refused.text
     # Another address is not held back.
-    assert from_address("10.0.0.9").post("/sign-in/", {"email": "b@example.org"}).status_code == 302
+    assert (
+        from_address("10.0.0.9").post("/en/sign-in/", {"email": "b@example.org"}).status_code == 302
+    )
 
 
 @pytest.mark.django_db
@@ -75,13 +77,14 @@ def test_sign_in_requests_from_one_client_are_limited_whatever_the_address(setti
     client = from_address("192.0.2.7")
 
     statuses = [
-        client.post("/sign-in/", {"email": f"person{n}@example.org"}).status_code for n in range(6)
+        client.post("/en/sign-in/", {"email": f"person{n}@example.org"}).status_code
+        for n in range(6)
     ]
 
     assert statuses == [302] * 4 + [429] * 2
-    assert from_address("192.0.2.8").post("/sign-in/", {"email": "x@example.org"}).status_code == (
-        302
-    )
+    assert from_address("192.0.2.8").post(
+        "/en/sign-in/", {"email": "x@example.org"}
+    ).status_code == (302)
 
 
 @pytest.mark.django_db
@@ -90,7 +93,7 @@ def test_twenty_sign_in_requests_to_one_address_send_at_most_the_limit():
     client = Client()
 
     for _ in range(20):
-        client.post("/sign-in/", {"email": "ana@example.org"})
+        client.post("/en/sign-in/", {"email": "ana@example.org"})
 
     assert len(mail.outbox) == 5
 
@@ -99,9 +102,9 @@ def test_twenty_sign_in_requests_to_one_address_send_at_most_the_limit():
 def test_the_limited_page_is_in_the_persons_language(settings):
     settings.EDUCATION_RATE_LIMITS = {"sign_in.client": "1/h"}
     client = Client(HTTP_ACCEPT_LANGUAGE="fr")
-    client.post("/sign-in/", {"email": "a@example.org"})
+    client.post("/fr/sign-in/", {"email": "a@example.org"})
 
-    refused = client.post("/sign-in/", {"email": "a@example.org"})
+    refused = client.post("/fr/sign-in/", {"email": "a@example.org"})
 
     assert refused.status_code == 429
     assert refused["Content-Language"] == "fr"
@@ -144,10 +147,10 @@ def test_fourteen_made_up_addresses_from_one_client_take_no_seat(session):
 @pytest.mark.parametrize(
     "make_path",
     [
-        lambda objects: f"/enrolments/confirm/{'forged' * 3}/",
-        lambda objects: f"/enrolments/cancel/{cancel_token(objects['enrollment'])}/",
-        lambda objects: f"/request-a-session/status/{request_status_token(objects['request'])}/",
-        lambda objects: "/sign-in/link/?sesame=forged",
+        lambda objects: f"/en/enrolments/confirm/{'forged' * 3}/",
+        lambda objects: f"/en/enrolments/cancel/{cancel_token(objects['enrollment'])}/",
+        lambda objects: f"/en/request-a-session/status/{request_status_token(objects['request'])}/",
+        lambda objects: "/en/sign-in/link/?sesame=forged",
     ],
     ids=["confirm", "cancel", "request-status", "sign-in"],
 )
@@ -176,7 +179,7 @@ def test_a_filled_honeypot_on_the_enrol_form_sends_nothing_and_answers_the_same(
     response = ask(client, session, enrol_data(website="http://spam.example"))
 
     assert response.status_code == 302
-    assert response.url == f"/sessions/{session.pk}/enrol/check-your-email/"
+    assert response.url == f"/en/sessions/{session.pk}/enrol/check-your-email/"
     assert mail.outbox == []
     assert not PendingEnrollment.objects.exists()
 
@@ -281,7 +284,7 @@ def test_the_clients_address_is_the_one_the_trusted_proxy_saw(
 def test_a_limit_turned_off_counts_nothing(rf, settings):
     settings.EDUCATION_RATE_LIMITS = {"sign_in.client": None}
 
-    assert all(hit(rf.post("/sign-in/"), "sign_in.client") is None for _ in range(100))
+    assert all(hit(rf.post("/en/sign-in/"), "sign_in.client") is None for _ in range(100))
 
 
 @pytest.mark.parametrize(
@@ -348,8 +351,8 @@ def test_a_bot_on_a_closed_session_gets_the_answer_a_person_gets(catalogue):
     )
     LocalFactory(number="3247")
 
-    person = Client().post(f"/sessions/{session.pk}/enrol/", enrol_data())
-    bot = Client().post(f"/sessions/{session.pk}/enrol/", enrol_data(website="x"))
+    person = Client().post(f"/en/sessions/{session.pk}/enrol/", enrol_data())
+    bot = Client().post(f"/en/sessions/{session.pk}/enrol/", enrol_data(website="x"))
 
     assert person.status_code == bot.status_code == 200
     assert "Registration for this session is closed." in bot.text

@@ -47,9 +47,9 @@ def test_the_demo_has_requests_at_every_step_and_loads_once(client):
     assert by_status[RequestStatus.DECLINED].decline_reason
     assert by_status[RequestStatus.IN_REVIEW].assigned_facilitator is not None
 
-    page = SessionRequestPage.objects.get()
-    assert page.url == "/request-a-session/"
+    page = SessionRequestPage.objects.get(locale__language_code="en")
+    assert page.url == "/en/request-a-session/"
     assert page.default_workshop.slug == "strategic-planning"
-    assert client.get("/request-a-session/").status_code == 200
-    workshop_page = client.get("/workshops/strategic-planning/")
-    assert "/request-a-session/?workshop=strategic-planning" in workshop_page.text
+    assert client.get("/en/request-a-session/").status_code == 200
+    workshop_page = client.get("/en/workshops/strategic-planning/")
+    assert "/en/request-a-session/?workshop=strategic-planning" in workshop_page.text

@@ -55,7 +55,7 @@ def other_request(workshop):
 
 
 def status_url(session_request):
-    return f"/request-a-session/status/{request_status_token(session_request)}/"
+    return f"/en/request-a-session/status/{request_status_token(session_request)}/"
 
 
 def old_token(session_request, age):
@@ -106,7 +106,7 @@ def test_without_a_valid_link_nobody_sees_a_request(client_as, users, session_re
     token = request_status_token(session_request)
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
 
-    response = client_as(users[role]).get(f"/request-a-session/status/{tampered}/")
+    response = client_as(users[role]).get(f"/en/request-a-session/status/{tampered}/")
 
     assert response.status_code == 404
     assert session_request.reference not in response.text
@@ -170,7 +170,7 @@ def test_a_scheduled_request_shows_its_session(client, session_request, staff):
     html = response.text
     assert "Scheduled" in html
     assert "Laval union hall" in html
-    assert f"/sessions/{created.session.pk}/enrol/" in html
+    assert f"/en/sessions/{created.session.pk}/enrol/" in html
     assert "Only members of Local 3247, Social Services Workers can enrol" in html
 
 
@@ -226,7 +226,7 @@ def test_a_declined_request_gives_its_reason(client, session_request, staff):
 def test_a_tampered_or_foreign_link_is_not_found_with_a_kind_message(
     client, session_request, contact, token
 ):
-    response = client.get(f"/request-a-session/status/{token}/")
+    response = client.get(f"/en/request-a-session/status/{token}/")
 
     assert response.status_code == 404
     assert "We cannot find this request" in response.text
@@ -237,7 +237,7 @@ def test_a_tampered_or_foreign_link_is_not_found_with_a_kind_message(
 def test_a_cancel_link_is_no_status_link(client, session_request):
     enrollment = EnrollmentFactory()
 
-    response = client.get(f"/request-a-session/status/{cancel_token(enrollment)}/")
+    response = client.get(f"/en/request-a-session/status/{cancel_token(enrollment)}/")
 
     assert response.status_code == 404
 
@@ -254,7 +254,7 @@ def test_a_link_to_a_request_that_is_gone_is_not_found(client, session_request):
 def test_an_expired_link_says_so_and_how_to_reach_the_team(client, session_request, contact):
     token = old_token(session_request, REQUEST_STATUS_LINK_MAX_AGE + 60)
 
-    response = client.get(f"/request-a-session/status/{token}/")
+    response = client.get(f"/en/request-a-session/status/{token}/")
 
     assert response.status_code == 410
     html = response.text
@@ -268,4 +268,4 @@ def test_an_expired_link_says_so_and_how_to_reach_the_team(client, session_reque
 def test_a_link_almost_a_year_old_still_works(client, session_request):
     token = old_token(session_request, REQUEST_STATUS_LINK_MAX_AGE - 3600)
 
-    assert client.get(f"/request-a-session/status/{token}/").status_code == 200
+    assert client.get(f"/en/request-a-session/status/{token}/").status_code == 200

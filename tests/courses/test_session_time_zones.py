@@ -34,6 +34,7 @@ from tests.factories import (
     SessionRequestFactory,
     WorkshopPageFactory,
     default_certificate_template,
+    translate_page,
 )
 
 VANCOUVER = ZoneInfo("America/Vancouver")
@@ -417,7 +418,8 @@ def test_the_catalogue_and_workshop_page_show_each_session_in_its_own_zone(
 
 @pytest.mark.django_db
 def test_a_french_page_shows_the_times_of_the_session_zone(workshop, three_zones):
-    html = Client(HTTP_ACCEPT_LANGUAGE="fr").get(workshop.url).content.decode()
+    french = translate_page(workshop)
+    html = Client(HTTP_ACCEPT_LANGUAGE="fr").get(french.url).content.decode()
 
     assert "de 09:00 à 15:00" in html
     assert "12:00 à 18:00" not in html

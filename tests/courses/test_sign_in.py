@@ -14,7 +14,7 @@ from courses.sessions.signin import SCOPE
 from tests.factories import ParticipantFactory, UserFactory
 
 ROLES = ["anonymous", "participant", "another_participant", "facilitator", "staff", "superuser"]
-SIGN_IN_LINK = re.compile(r"http://testserver(/sign-in/link/\?\S+)")
+SIGN_IN_LINK = re.compile(r"http://testserver((?:/[a-z]{2})?/sign-in/link/\?\S+)")
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 
 
@@ -25,7 +25,7 @@ def member(db):
 
 
 def ask_for_link(client, email, **extra):
-    return client.post("/sign-in/", {"email": email, **extra})
+    return client.post("/en/sign-in/", {"email": email, **extra})
 
 
 def link_in(message):
@@ -46,7 +46,7 @@ def use_link(client, link):
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_everyone_may_ask_for_a_link(client_as, users, role):
-    response = client_as(users[role]).get("/sign-in/")
+    response = client_as(users[role]).get("/en/sign-in/")
 
     assert response.status_code == 200
     assert "Email me a sign-in link" in response.text
@@ -64,7 +64,7 @@ def test_the_answer_is_the_same_for_known_and_unknown_addresses(client, member):
         == (unknown.status_code, unknown.url)
         == (
             302,
-            "/sign-in/sent/",
+            "/en/sign-in/sent/",
         )
     )
     known_page, unknown_page = client.get(known.url), client.get(unknown.url)
@@ -87,10 +87,10 @@ def test_the_link_signs_in_and_lands_on_my_learning(client, member):
     response = use_link(browser, link_in(message))
 
     assert response.status_code == 302
-    assert response.url == "/my-learning/"
+    assert response.url == "/en/my-learning/"
     member.refresh_from_db()
     assert signed_in_user(browser) == str(member.user.pk)
-    page = browser.get("/my-learning/")
+    page = browser.get("/en/my-learning/")
     assert page.status_code == 200
     assert "Welcome, Ana Lima." in page.text
 
@@ -153,7 +153,7 @@ def test_an_expired_link_fails_kindly(client, member, settings):
 @pytest.mark.django_db
 @pytest.mark.parametrize("token", ["", "nonsense", "A" * 5000, "\x00"])
 def test_a_forged_link_fails_kindly(client, member, token):
-    response = client.get("/sign-in/link/", {"sesame": token})
+    response = client.get("/en/sign-in/link/", {"sesame": token})
 
     assert response.status_code == 400
     assert "That sign-in link no longer works." in response.text
@@ -178,7 +178,7 @@ def test_people_with_admin_access_are_told_to_use_their_password(client, users, 
 @pytest.mark.parametrize("role", ["facilitator", "staff", "superuser"])
 def test_a_link_never_signs_in_someone_with_admin_access(client, users, role):
     user = users[role]
-    link = "/sign-in/link/" + get_query_string(user, scope=SCOPE)
+    link = "/en/sign-in/link/" + get_query_string(user, scope=SCOPE)
 
     response = client.get(link)
 
@@ -192,7 +192,7 @@ def test_a_link_for_another_purpose_does_not_sign_in(client, member):
     member.user = user
     member.save()
 
-    response = client.get("/sign-in/link/" + get_query_string(user))
+    response = client.get("/en/sign-in/link/" + get_query_string(user))
 
     assert response.status_code == 400
     assert signed_in_user(client) is None
@@ -200,11 +200,11 @@ def test_a_link_for_another_purpose_does_not_sign_in(client, member):
 
 @pytest.mark.django_db
 def test_the_link_leads_back_to_where_the_member_was_going(client, member):
-    ask_for_link(client, "ana@example.org", next="/sessions/12/enrol/")
+    ask_for_link(client, "ana@example.org", next="/en/sessions/12/enrol/")
 
     response = use_link(Client(), link_in(mail.outbox[0]))
 
-    assert response.url == "/sessions/12/enrol/"
+    assert response.url == "/en/sessions/12/enrol/"
 
 
 @pytest.mark.django_db
@@ -214,7 +214,7 @@ def test_the_link_never_leads_to_another_site(client, member, target):
 
     response = use_link(Client(), link_in(mail.outbox[0]))
 
-    assert response.url == "/my-learning/"
+    assert response.url == "/en/my-learning/"
 
 
 @pytest.mark.django_db
@@ -230,7 +230,7 @@ def test_a_bad_address_is_explained_at_the_field(client, email):
 
 @pytest.mark.django_db
 def test_an_empty_request_is_explained_at_the_field(client):
-    response = client.post("/sign-in/", {})
+    response = client.post("/en/sign-in/", {})
 
     assert response.status_code == 200
     assert response.context["form"].errors["email"] == ["This field is required."]
@@ -242,12 +242,12 @@ def test_signing_out(client, member, home_page):
     use_link(client, link_in(mail.outbox[0]))
     assert signed_in_user(client)
 
-    response = client.post("/sign-out/", follow=True)
+    response = client.post("/en/sign-out/", follow=True)
 
     assert response.status_code == 200
     assert "You are signed out." in response.text
     assert signed_in_user(client) is None
-    assert client.get("/sign-out/").status_code == 405
+    assert client.get("/en/sign-out/").status_code == 405
 
 
 @pytest.mark.django_db
@@ -316,7 +316,7 @@ def test_opening_a_link_when_already_signed_in_goes_on_without_spending_it(clien
     response = client.get(link)
 
     assert response.status_code == 302
-    assert response.url == "/my-learning/"
+    assert response.url == "/en/my-learning/"
     assert use_link(Client(), link).status_code == 302
 
 
@@ -333,5 +333,5 @@ def test_a_honeypot_filled_in_sends_nothing_and_says_the_same(client, member):
     response = ask_for_link(client, "ana@example.org", website="http://spam.example")
 
     assert response.status_code == 302
-    assert response.url == "/sign-in/sent/"
+    assert response.url == "/en/sign-in/sent/"
     assert mail.outbox == []

@@ -32,10 +32,16 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.log_actions import log
-from wagtail.models import Collection, Page, Site, Task, UploadedFile, Workflow
+from wagtail.models import Collection, Locale, Page, Site, Task, UploadedFile, Workflow
 
 import pytest
 from wagtail_factories import DocumentFactory, ImageFactory
+from wagtail_localize.models import (
+    OverridableSegment,
+    StringSegment,
+    Translation,
+    TranslationSource,
+)
 
 from certificates.issuing import reissue, revoke
 from certificates.models import Certificate, CertificateTemplate
@@ -232,6 +238,12 @@ def world(catalogue, facilitator, staff, django_capture_on_commit_callbacks):
             post_data="",
             failures_since_start=1,
         )
+    # The workshop is being translated into French with wagtail-localize (its French draft is
+    # made when the translation starts, as in the admin).
+    Translation.objects.create(
+        source=TranslationSource.get_or_create_from_instance(workshop)[0],
+        target_locale=Locale.objects.get_or_create(language_code="fr")[0],
+    ).save_target(publish=False)
     organisation_settings = next(iter(settings_registry)).for_site(
         Site.objects.get(is_default_site=True)
     )
@@ -371,6 +383,8 @@ def kwarg_value(route, name, world):
         return app_and_model(kwarg_model(route, world))["app_label"]
     if name in ("model_name", "content_type_model_name"):
         return app_and_model(kwarg_model(route, world))["model_name"]
+    if route.namespace == "wagtail_localize":
+        return localize_value(name, world)
     if name == "object_id":
         return world.participant_b.pk
     if name == "uploaded_file_id":
@@ -382,6 +396,23 @@ def kwarg_value(route, name, world):
         instance = world.instance_of(model)
         return instance.pk if instance is not None else None
     return None
+
+
+def localize_value(name, world):
+    """A real value for an argument of wagtail-localize's URLs: the workshop's translation."""
+    translation = Translation.objects.select_related("source").get()
+    segment = StringSegment.objects.filter(source=translation.source).first()
+    overridable = OverridableSegment.objects.filter(source=translation.source).first()
+    return {
+        "translation_source_id": translation.source_id,
+        "translation_id": translation.pk,
+        "string_segment_id": segment.pk,
+        # The workshop has no overridable field: an id that names none.
+        "overridable_segment_id": overridable.pk if overridable else 987654,
+        "mode": "default",
+        # Participants are not translatable: the submit page finds none.
+        "pk": world.participant_b.pk,
+    }.get(name)
 
 
 def namespace_model(route, world):

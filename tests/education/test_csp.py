@@ -90,18 +90,18 @@ def site(catalogue, home_page, facilitator, participant):
 def public_pages(site):
     session = site["session"]
     return [
-        "/",
-        "/workshops/",
+        "/en/",
+        "/en/workshops/",
         site["workshop"].url,
-        f"/sessions/{session.pk}/enrol/",
-        "/sign-in/",
-        "/certificates/",
-        f"/certificates/{CODE}/",
-        "/certificates/?code=ZZZZ-ZZZZ-ZZZZ-ZZZZ",
+        f"/en/sessions/{session.pk}/enrol/",
+        "/en/sign-in/",
+        "/en/certificates/",
+        f"/en/certificates/{CODE}/",
+        "/en/certificates/?code=ZZZZ-ZZZZ-ZZZZ-ZZZZ",
         site["request"].url,
-        "/search/",
-        "/search/?query=grievance",
-        "/no-such-page/",
+        "/en/search/",
+        "/en/search/?query=grievance",
+        "/en/no-such-page/",
     ]
 
 
@@ -119,10 +119,10 @@ def test_public_pages_send_a_strict_policy(client, site):
 @pytest.mark.django_db
 def test_pages_of_members_and_facilitators_send_it_too(client, site, participant, facilitator):
     pages = [
-        (participant, "/my-learning/", 200),
-        (participant, "/facilitate/", 403),
-        (facilitator, "/facilitate/", 200),
-        (facilitator, f"/facilitate/sessions/{site['session'].pk}/", 200),
+        (participant, "/en/my-learning/", 200),
+        (participant, "/en/facilitate/", 403),
+        (facilitator, "/en/facilitate/", 200),
+        (facilitator, f"/en/facilitate/sessions/{site['session'].pk}/", 200),
         (facilitator, site["guide"].url, 200),
     ]
     for user, url, status in pages:
@@ -157,7 +157,7 @@ def test_the_wagtail_admin_goes_without_the_header(client, superuser):
 def test_pdf_files_go_without_the_header(client, site, facilitator):
     client.force_login(facilitator)
 
-    response = client.get(f"/facilitate/sessions/{site['session'].pk}/sign-in-sheet.pdf")
+    response = client.get(f"/en/facilitate/sessions/{site['session'].pk}/sign-in-sheet.pdf")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

@@ -246,14 +246,14 @@ def test_a_production_response_carries_the_security_headers(production_env):
 def test_plain_http_is_sent_to_https(production_env):
     script = (
         "from django.test import Client; "
-        "r = Client().get('/workshops/', headers={'host': 'education.example.org'}); "
+        "r = Client().get('/en/workshops/', headers={'host': 'education.example.org'}); "
         "print(r.status_code, r['Location'])"
     )
     result = manage("shell", "-c", script, **production_env)
 
     assert result.stdout.strip().splitlines()[-1].split() == [
         "301",
-        "https://education.example.org/workshops/",
+        "https://education.example.org/en/workshops/",
     ]
 
 

@@ -733,14 +733,14 @@ PUBLIC = [
     Target(
         "request a session",
         "anonymous",
-        lambda w: "/request-a-session/",
+        lambda w: "/en/request-a-session/",
         marker="goals",
         data=request_data,
     ),
     Target(
         "request form, its address",
         "anonymous",
-        lambda w: "/request-a-session/",
+        lambda w: "/en/request-a-session/",
         data=lambda w: {"workshop": "planning"},
         method="get",
     ),
@@ -762,7 +762,7 @@ PUBLIC = [
     Target(
         "catalogue filters",
         "anonymous",
-        lambda w: "/workshops/",
+        lambda w: "/en/workshops/",
         data=lambda w: {"program": "steward-program", "audience": ""},
         method="get",
     ),
@@ -770,7 +770,7 @@ PUBLIC = [
         "language",
         "anonymous",
         lambda w: reverse("set_language"),
-        data=lambda w: {"language": "fr", "next": "/workshops/"},
+        data=lambda w: {"language": "fr", "next": "/en/workshops/"},
     ),
 ]
 

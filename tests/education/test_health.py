@@ -37,7 +37,7 @@ def test_healthz_accepts_only_reads(client):
 
 @pytest.mark.django_db
 def test_an_unknown_address_is_a_404_page(client, home_page):
-    response = client.get("/no-such-page/")
+    response = client.get("/en/no-such-page/")
 
     assert response.status_code == 404
     assert "<html" in response.text.lower()

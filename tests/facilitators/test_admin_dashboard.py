@@ -18,8 +18,8 @@ def test_the_dashboard_lists_a_facilitators_sessions(client_as, facilitator, ses
     assert response.status_code == 200
     html = response.content.decode()
     assert "Your sessions" in html
-    assert f"/facilitate/sessions/{session.pk}/" in html
-    assert "/facilitate/" in html  # the "My sessions" menu item and the panel's button
+    assert f"/en/facilitate/sessions/{session.pk}/" in html
+    assert "/en/facilitate/" in html  # the "My sessions" menu item and the panel's button
 
 
 @pytest.mark.django_db

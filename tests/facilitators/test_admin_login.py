@@ -24,7 +24,7 @@ def test_a_facilitator_lands_on_my_sessions(client, facilitator):
     response = sign_in(client, facilitator)
 
     assert response.status_code == 302
-    assert response.url == "/facilitate/"
+    assert response.url == "/en/facilitate/"
     assert client.get(response.url).status_code == 200
 
 
@@ -33,7 +33,7 @@ def test_the_dashboard_sent_by_the_log_in_form_counts_as_nothing_asked(client, f
     """Wagtail's log-in form posts ``next=/admin/`` when no page was asked for."""
     response = sign_in(client, facilitator, next_url="/admin/")
 
-    assert response.url == "/facilitate/"
+    assert response.url == "/en/facilitate/"
 
 
 @pytest.mark.django_db
@@ -65,7 +65,7 @@ def test_a_signed_in_facilitator_visiting_the_log_in_goes_to_my_sessions(client,
     response = client.get("/admin/login/")
 
     assert response.status_code == 302
-    assert response.url == "/facilitate/"
+    assert response.url == "/en/facilitate/"
 
 
 @pytest.mark.django_db
@@ -85,4 +85,4 @@ def test_a_member_without_admin_access_reaches_neither_the_admin_nor_my_sessions
 
     assert response.url == "/admin/"
     assert client.get("/admin/").url == "/admin/login/?next=/admin/"
-    assert client.get("/facilitate/").status_code == 403
+    assert client.get("/en/facilitate/").status_code == 403

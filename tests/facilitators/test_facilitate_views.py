@@ -99,7 +99,7 @@ def assert_sent_to_log_in(response, url):
 )
 def test_my_sessions_is_for_facilitators_and_staff(client_as, users, role, expected):
     url = reverse("facilitators:my_sessions")
-    assert url == "/facilitate/"
+    assert url == "/en/facilitate/"
 
     response = client_as(users[role]).get(url)
 
@@ -132,7 +132,7 @@ def everyone(users, unassigned_facilitator, session, people):
 @pytest.mark.parametrize(("role", "expected"), ROSTER_ROLES)
 def test_the_roster_is_for_its_facilitators_and_staff(client_as, everyone, session, role, expected):
     url = roster_url(session)
-    assert url == f"/facilitate/sessions/{session.pk}/"
+    assert url == f"/en/facilitate/sessions/{session.pk}/"
 
     response = client_as(everyone[role]).get(url)
 
@@ -163,7 +163,7 @@ def test_only_its_facilitators_and_staff_mark_attendance(
 
 
 def test_a_missing_session_is_not_found(client_as, staff):
-    assert client_as(staff).get("/facilitate/sessions/999999/").status_code == 404
+    assert client_as(staff).get("/en/facilitate/sessions/999999/").status_code == 404
 
 
 # My sessions
@@ -191,7 +191,7 @@ def test_my_sessions_lists_upcoming_sessions_and_those_to_close(
     assert roster_url(session) in html
     assert "2 confirmed of 2 places" in html
     assert "1 on the waitlist" in html
-    assert "/workshops/grievances/guide/" in html
+    assert "/en/workshops/grievances/guide/" in html
     assert reverse("facilitators:guide_pdf", args=[guide.pk]) in html
     assert "Every session is in the admin" not in html
 
@@ -445,7 +445,7 @@ def test_closing_shows_a_summary_first_and_records_nothing(
     assert "Chloé Roy" in sections["unmarked-heading"]
     assert "marked absent when you close" in sections["unmarked-heading"]
     assert buttons(summary) == ["confirm_close"]
-    assert 'href="/facilitate/sessions/' in html  # back to the roster, no JavaScript
+    assert 'href="/en/facilitate/sessions/' in html  # back to the roster, no JavaScript
 
     with django_capture_on_commit_callbacks(execute=True):
         closed = client.post(roster_url(session), form_data(summary, "confirm_close"))

@@ -43,7 +43,7 @@ def guide(workshop):
 
 @pytest.mark.django_db
 def test_the_guide_lives_at_its_workshop_address(guide):
-    assert guide.url == "/workshops/grievances/guide/"
+    assert guide.url == "/en/workshops/grievances/guide/"
 
 
 @pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, guide):
     assert response.status_code == 302
     location = urlsplit(response.url)
     assert location.path == reverse("wagtailadmin_login")
-    assert "next=/workshops/grievances/guide/" in location.query
+    assert "next=/en/workshops/grievances/guide/" in location.query
     assert GUIDE_TEXT not in response.text
 
 

@@ -162,7 +162,7 @@ def test_my_sessions_shows_today_then_later(client_as, facilitator, workshop):
     assert html.index("This week") < html.index("Later")
     guide_pdf = reverse("facilitators:guide_pdf", args=[guide.pk])
     assert f"{guide_pdf}?session={later.pk}" in html
-    assert f"/workshops/conflict/guide/?session={later.pk}" in html
+    assert f"/en/workshops/conflict/guide/?session={later.pk}" in html
 
 
 @pytest.mark.django_db

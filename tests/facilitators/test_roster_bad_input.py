@@ -246,16 +246,16 @@ def test_the_roster_answers_other_methods_with_405_before_log_in(client, session
 @pytest.mark.parametrize(
     "path",
     [
-        f"/facilitate/sessions/{HUGE_ID}/",
-        "/facilitate/sessions/999999/",
-        "/facilitate/sessions/-1/",
-        "/facilitate/sessions/0/",
-        f"/facilitate/sessions/{HUGE_ID}/sign-in-sheet.pdf",
-        "/facilitate/sessions/999999/sign-in-sheet.pdf",
-        "/facilitate/sessions/-1/sign-in-sheet.pdf",
-        f"/facilitate/guides/{HUGE_ID}/guide.pdf",
-        "/facilitate/guides/999999/guide.pdf",
-        "/facilitate/guides/-1/guide.pdf",
+        f"/en/facilitate/sessions/{HUGE_ID}/",
+        "/en/facilitate/sessions/999999/",
+        "/en/facilitate/sessions/-1/",
+        "/en/facilitate/sessions/0/",
+        f"/en/facilitate/sessions/{HUGE_ID}/sign-in-sheet.pdf",
+        "/en/facilitate/sessions/999999/sign-in-sheet.pdf",
+        "/en/facilitate/sessions/-1/sign-in-sheet.pdf",
+        f"/en/facilitate/guides/{HUGE_ID}/guide.pdf",
+        "/en/facilitate/guides/999999/guide.pdf",
+        "/en/facilitate/guides/-1/guide.pdf",
     ],
 )
 def test_unknown_and_huge_ids_are_not_found(client, staff, path):

@@ -87,15 +87,16 @@ def test_the_demo_site_is_rooted_at_its_home_page(demo, client):
     site = Site.objects.get(is_default_site=True)
 
     assert isinstance(site.root_page.specific, HomePage)
-    assert client.get("/").status_code == 200
-    assert client.get("/workshops/").status_code == 200
+    assert client.get("/en/").status_code == 200
+    assert client.get("/en/workshops/").status_code == 200
 
 
 @pytest.mark.django_db
 def test_the_demo_has_ten_live_workshops_whose_curricula_fill_the_day(demo):
-    workshops = WorkshopPage.objects.live()
+    workshops = WorkshopPage.objects.live().filter(locale__language_code="en")
 
     assert workshops.count() == 10
+    assert WorkshopPage.objects.live().filter(locale__language_code="fr").count() == 10
     for workshop in workshops:
         workshop.full_clean()
         assert workshop.curriculum_minutes == workshop.duration_hours * 60, workshop.title
@@ -104,14 +105,26 @@ def test_the_demo_has_ten_live_workshops_whose_curricula_fill_the_day(demo):
 
 @pytest.mark.django_db
 def test_every_demo_workshop_has_a_private_guide(demo, client):
-    for workshop in WorkshopPage.objects.live():
-        guide = FacilitatorGuidePage.objects.child_of(workshop).live().get()
+    guides = FacilitatorGuidePage.objects.live()
+    for workshop in WorkshopPage.objects.live().filter(locale__language_code="en"):
+        guide = guides.child_of(workshop).get()
         restriction = guide.get_view_restrictions().get()
         assert restriction.restriction_type == PageViewRestriction.GROUPS
         assert {group.name for group in restriction.groups.all()} == {
             FACILITATORS_GROUP,
             STAFF_GROUP,
         }
+        assert client.get(guide.url).status_code == 302
+    # The French guides are as private as their sources.
+    french = guides.filter(locale__language_code="fr")
+    assert french.count() == 3
+    for guide in french:
+        for restriction in guide.get_view_restrictions():
+            assert restriction.restriction_type == PageViewRestriction.GROUPS
+            assert {group.name for group in restriction.groups.all()} == {
+                FACILITATORS_GROUP,
+                STAFF_GROUP,
+            }
         assert client.get(guide.url).status_code == 302
 
 

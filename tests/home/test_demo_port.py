@@ -63,7 +63,7 @@ def test_a_sign_in_email_links_to_the_address_served(monkeypatch, settings):
     send_sign_in_email("member@example.org")
 
     [message] = mail.outbox
-    assert f"{SITE}/sign-in/" in message.body
+    assert f"{SITE}/en/sign-in/" in message.body
     assert ":8000" not in message.body
 
 

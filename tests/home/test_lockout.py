@@ -203,8 +203,8 @@ def test_a_sign_in_link_works_from_a_client_locked_out_of_password_log_ins(clien
     response = client.post(sign_in_link_for(member), REMOTE_ADDR=CLIENT_IP)
 
     assert response.status_code == 302
-    assert response.url == "/my-learning/"
-    assert client.get("/my-learning/", REMOTE_ADDR=CLIENT_IP).status_code == 200
+    assert response.url == "/en/my-learning/"
+    assert client.get("/en/my-learning/", REMOTE_ADDR=CLIENT_IP).status_code == 200
 
 
 def test_used_sign_in_links_are_not_counted_as_password_failures(client, admin_user):

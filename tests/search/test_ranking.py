@@ -79,7 +79,7 @@ def build_demo_catalogue(catalogue):
     ],
 )
 def test_the_workshop_a_member_means_comes_first(client, demo_catalogue, query, expected_first):
-    response = client.get("/search/", {"query": query})
+    response = client.get("/en/search/", {"query": query})
 
     assert response.status_code == 200
     assert titles(response)[0] == expected_first
@@ -87,7 +87,7 @@ def test_the_workshop_a_member_means_comes_first(client, demo_catalogue, query, 
 
 @pytest.mark.django_db
 def test_bargaining_puts_the_bargaining_workshops_before_any_other(client, demo_catalogue):
-    response = client.get("/search/", {"query": "bargaining"})
+    response = client.get("/en/search/", {"query": "bargaining"})
 
     found = titles(response)
     assert set(found[:2]) == {
@@ -101,7 +101,7 @@ def test_bargaining_puts_the_bargaining_workshops_before_any_other(client, demo_
 def test_treasurer_also_finds_the_officers_roles_workshop_after_the_financial_one(
     client, demo_catalogue
 ):
-    response = client.get("/search/", {"query": "treasurer"})
+    response = client.get("/en/search/", {"query": "treasurer"})
 
     assert titles(response)[:2] == [
         "Financial Officers: Keeping the Local's Books",
@@ -111,7 +111,7 @@ def test_treasurer_also_finds_the_officers_roles_workshop_after_the_financial_on
 
 @pytest.mark.django_db
 def test_the_search_page_offers_the_program_and_audience_filters(client, demo_catalogue):
-    response = client.get("/search/", {"query": "bargaining"})
+    response = client.get("/en/search/", {"query": "bargaining"})
 
     assert 'name="program"' in response.text
     assert 'value="bargaining-program"' in response.text
@@ -121,12 +121,12 @@ def test_the_search_page_offers_the_program_and_audience_filters(client, demo_ca
 
 @pytest.mark.django_db
 def test_filters_narrow_the_ranked_results(client, demo_catalogue):
-    by_program = client.get("/search/", {"query": "bargaining", "program": "bargaining-program"})
+    by_program = client.get("/en/search/", {"query": "bargaining", "program": "bargaining-program"})
     by_audience = client.get(
-        "/search/", {"query": "bargaining", "audience": Audience.MOBILIZATION_COMMITTEE}
+        "/en/search/", {"query": "bargaining", "audience": Audience.MOBILIZATION_COMMITTEE}
     )
     both = client.get(
-        "/search/",
+        "/en/search/",
         {
             "query": "bargaining",
             "program": "bargaining-program",
@@ -154,9 +154,9 @@ def test_filters_narrow_the_ranked_results(client, demo_catalogue):
     ids=["unknown-program", "unknown-audience", "empty", "odd"],
 )
 def test_unknown_filter_values_are_ignored(client, demo_catalogue, params):
-    unfiltered = client.get("/search/", {"query": "strategic"})
+    unfiltered = client.get("/en/search/", {"query": "strategic"})
 
-    response = client.get("/search/", {"query": "strategic", **params})
+    response = client.get("/en/search/", {"query": "strategic", **params})
 
     assert response.status_code == 200
     assert titles(response) == titles(unfiltered)
@@ -171,7 +171,7 @@ def test_unknown_filter_values_are_ignored(client, demo_catalogue, params):
     ["bargaining -", "'bargaining'", "bargaining's", "-- strategic", "***", "a b c d e f g h"],
 )
 def test_odd_queries_are_ranked_without_error(client, demo_catalogue, query):
-    response = client.get("/search/", {"query": query})
+    response = client.get("/en/search/", {"query": query})
 
     assert response.status_code == 200
 
@@ -182,14 +182,14 @@ def test_ranking_costs_a_fixed_number_of_queries(
 ):
     catalogue = demo_catalogue["financial-officers"].get_parent()
     with django_assert_max_num_queries(12):
-        small = client.get("/search/", {"query": "bargaining"})
+        small = client.get("/en/search/", {"query": "bargaining"})
 
     for number in range(30):
         WorkshopPageFactory(
             parent=catalogue, title=f"Bargaining clinic {number}", summary="Bargaining practice."
         )
     with django_assert_max_num_queries(12):
-        large = client.get("/search/", {"query": "bargaining"})
+        large = client.get("/en/search/", {"query": "bargaining"})
 
     assert len(titles(small)) == 4
     assert large.context["search_results"].paginator.count == 34

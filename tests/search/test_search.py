@@ -50,7 +50,7 @@ def workshops(catalogue, bargaining, health):
 
 @pytest.mark.django_db
 def test_search_finds_matching_workshops_and_not_others(client, workshops):
-    response = client.get("/search/", {"query": "bargaining"})
+    response = client.get("/en/search/", {"query": "bargaining"})
 
     assert response.status_code == 200
     assert found(response) == ["Bargaining basics", "Strategic bargaining for the executive"]
@@ -61,23 +61,25 @@ def test_search_finds_matching_workshops_and_not_others(client, workshops):
 
 @pytest.mark.django_db
 def test_search_finds_words_of_the_summary(client, workshops):
-    response = client.get("/search/", {"query": "inspections"})
+    response = client.get("/en/search/", {"query": "inspections"})
 
     assert found(response) == ["Workplace inspections"]
 
 
 @pytest.mark.django_db
 def test_program_filter_narrows_the_results(client, workshops):
-    response = client.get("/search/", {"query": "bargaining", "program": "bargaining"})
+    response = client.get("/en/search/", {"query": "bargaining", "program": "bargaining"})
     assert len(found(response)) == 2
 
-    response = client.get("/search/", {"query": "bargaining", "program": "health-and-safety"})
+    response = client.get("/en/search/", {"query": "bargaining", "program": "health-and-safety"})
     assert found(response) == []
 
 
 @pytest.mark.django_db
 def test_audience_filter_narrows_the_results(client, workshops):
-    response = client.get("/search/", {"query": "bargaining", "audience": Audience.LOCAL_EXECUTIVE})
+    response = client.get(
+        "/en/search/", {"query": "bargaining", "audience": Audience.LOCAL_EXECUTIVE}
+    )
 
     assert response.status_code == 200
     assert found(response) == ["Strategic bargaining for the executive"]
@@ -86,7 +88,7 @@ def test_audience_filter_narrows_the_results(client, workshops):
 
 @pytest.mark.django_db
 def test_an_unknown_audience_is_ignored(client, workshops):
-    response = client.get("/search/", {"query": "bargaining", "audience": "astronauts"})
+    response = client.get("/en/search/", {"query": "bargaining", "audience": "astronauts"})
 
     assert response.status_code == 200
     assert len(found(response)) == 2
@@ -96,7 +98,7 @@ def test_an_unknown_audience_is_ignored(client, workshops):
 @pytest.mark.django_db
 @pytest.mark.parametrize("query", ["", "   "])
 def test_an_empty_query_shows_no_results_and_no_error(client, workshops, query):
-    response = client.get("/search/", {"query": query})
+    response = client.get("/en/search/", {"query": query})
 
     assert response.status_code == 200
     assert found(response) == []
@@ -105,7 +107,7 @@ def test_an_empty_query_shows_no_results_and_no_error(client, workshops, query):
 
 @pytest.mark.django_db
 def test_no_query_at_all_shows_the_search_form(client, workshops):
-    response = client.get("/search/")
+    response = client.get("/en/search/")
 
     assert response.status_code == 200
     assert 'name="query"' in response.text
@@ -120,7 +122,7 @@ def test_a_facilitator_guide_never_appears(client_as, users, workshops, role):
         introduction="<p>Secret bargaining role-play answers.</p>",
     )
 
-    response = client_as(users[role]).get("/search/", {"query": "bargaining"})
+    response = client_as(users[role]).get("/en/search/", {"query": "bargaining"})
 
     assert response.status_code == 200
     assert len(found(response)) == 2
@@ -133,7 +135,7 @@ def test_a_facilitator_guide_never_appears(client_as, users, workshops, role):
 def test_draft_workshops_never_appear(client, catalogue):
     WorkshopPageFactory(parent=catalogue, title="Bargaining draft", live=False)
 
-    response = client.get("/search/", {"query": "bargaining"})
+    response = client.get("/en/search/", {"query": "bargaining"})
 
     assert found(response) == []
 
@@ -141,7 +143,7 @@ def test_draft_workshops_never_appear(client, catalogue):
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "999", ""])
 def test_a_garbage_page_number_shows_the_first_page(client, workshops, page):
-    response = client.get("/search/", {"query": "bargaining", "page": page})
+    response = client.get("/en/search/", {"query": "bargaining", "page": page})
 
     assert response.status_code == 200
     assert response.context["search_results"].number == 1
@@ -152,8 +154,8 @@ def test_a_garbage_page_number_shows_the_first_page(client, workshops, page):
 def test_results_are_paginated(client, catalogue):
     WorkshopPageFactory.create_batch(12, parent=catalogue, summary="Organising at work.")
 
-    first = client.get("/search/", {"query": "organising"})
-    second = client.get("/search/", {"query": "organising", "page": "2"})
+    first = client.get("/en/search/", {"query": "organising"})
+    second = client.get("/en/search/", {"query": "organising", "page": "2"})
 
     assert len(first.context["search_results"]) == 10
     assert len(second.context["search_results"]) == 2
@@ -172,6 +174,6 @@ def test_results_are_paginated(client, catalogue):
     ids=["nul-query", "nul-program", "long-query", "operators"],
 )
 def test_odd_input_never_breaks_search(client, workshops, params):
-    response = client.get("/search/", params)
+    response = client.get("/en/search/", params)
 
     assert response.status_code == 200

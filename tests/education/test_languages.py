@@ -1,0 +1,211 @@
+"""The site in both languages: each page at its French address, the language switcher, the
+page that says a page is not translated yet, ``hreflang`` alternates, and older addresses
+without a language."""
+
+import re
+
+from django.contrib.auth import get_user_model
+
+from wagtail.models import Locale, Page
+
+import pytest
+
+from courses.models import SessionRequestPage, WorkshopIndexPage, WorkshopPage
+from facilitators.models import FacilitatorGuidePage
+from home.models import HomePage
+from tests.factories import ParticipantFactory, make_facilitator_user
+
+AGREEMENT = "analyzing-your-collective-agreement"
+OFFICERS = "union-structure-and-officers-roles"
+
+
+@pytest.fixture
+def demo(demo_once, db):
+    return demo_once
+
+
+def french(page):
+    return page.get_translation(Locale.objects.get(language_code="fr"))
+
+
+def workshop(slug):
+    return WorkshopPage.objects.get(slug=slug, locale__language_code="en")
+
+
+def html_lang(response):
+    return re.search(r'<html lang="([a-z-]+)"', response.content.decode()).group(1)
+
+
+@pytest.mark.parametrize(
+    ("model", "french_title"),
+    [
+        (HomePage, "Éducation syndicale"),
+        (WorkshopIndexPage, "Ateliers"),
+        (SessionRequestPage, "Demander une séance"),
+    ],
+)
+def test_each_public_page_type_is_served_in_french_at_its_french_address(
+    demo, client, model, french_title
+):
+    english = model.objects.get(locale__language_code="en")
+    page = french(english)
+
+    response = client.get(page.url)
+
+    assert page.url.startswith("/fr/")
+    assert response.status_code == 200
+    assert html_lang(response) == "fr"
+    assert page.title == french_title
+    assert french_title in response.content.decode()
+
+
+def test_a_workshop_in_french_has_its_outcomes_curriculum_and_every_session(demo, client):
+    english = workshop(AGREEMENT)
+    page = french(english)
+
+    response = client.get(page.url)
+    html = response.content.decode()
+
+    assert page.url == "/fr/ateliers/negociation-analyser-votre-convention-collective/"
+    assert page.title.startswith("Négociation") and page.title in html
+    assert "Repérer les lacunes" in html  # an outcome
+    assert english.outcomes.first().text not in html
+    # Its sessions are the workshop's, whatever their language, each marked with it.
+    sessions = list(english.sessions.upcoming().open_to_public())
+    assert sessions
+    for session in sessions:
+        assert f"/en/sessions/{session.pk}/enrol/" not in html
+        assert f"/fr/sessions/{session.pk}/enrol/" in html
+    assert '<span lang="en">English</span>' in html or '<span lang="fr">Français</span>' in html
+
+
+def test_a_facilitator_guide_in_french_is_private_like_its_source(demo, client):
+    guide = FacilitatorGuidePage.objects.child_of(workshop(OFFICERS)).get()
+    page = french(guide)
+
+    assert client.get(page.url).status_code in (302, 403)
+
+    facilitator = get_user_model().objects.get(email="facilitator@example.org")
+    client.force_login(facilitator)
+    response = client.get(page.url)
+    assert response.status_code == 200
+    assert html_lang(response) == "fr"
+    assert "Guide d’animation" in response.content.decode()
+
+
+def test_the_switcher_goes_to_the_translation(demo, client):
+    english = workshop(AGREEMENT)
+
+    html = client.get(english.url).content.decode()
+
+    assert f'name="next" value="{french(english).url}"' in html
+    assert 'value="fr" lang="fr">Français</button>' in html
+
+
+def test_a_page_not_yet_translated_says_so_and_offers_its_language(demo, client):
+    guide = FacilitatorGuidePage.objects.child_of(workshop(AGREEMENT)).get()
+    assert guide.get_translation_or_none(Locale.objects.get(language_code="fr")) is None
+    client.force_login(get_user_model().objects.get(email="facilitator@example.org"))
+
+    html = client.get(guide.url).content.decode()
+    untranslated = f"/fr/untranslated/{guide.pk}/"
+    assert f'name="next" value="{untranslated}"' in html
+
+    response = client.get(untranslated)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert html_lang(response) == "fr"
+    assert "pas encore été traduite" in page
+    assert f'href="{guide.url}" hreflang="en" lang="en"' in page
+    assert 'name="robots" content="noindex"' in page
+
+
+def test_the_page_saying_so_hides_the_title_of_a_private_page(demo, client):
+    guide = FacilitatorGuidePage.objects.child_of(workshop(AGREEMENT)).get()
+
+    page = client.get(f"/fr/untranslated/{guide.pk}/").content.decode()
+
+    assert "pas encore été traduite" in page
+    assert guide.title not in page
+
+
+def test_a_translated_page_goes_straight_to_its_translation(demo, client):
+    english = workshop(AGREEMENT)
+
+    response = client.get(f"/fr/untranslated/{english.pk}/")
+
+    assert response.status_code == 302
+    assert response["Location"] == french(english).url
+
+
+def test_hreflang_alternates_link_a_page_to_its_translation(demo, client):
+    english = workshop(AGREEMENT)
+
+    html = client.get(english.url).content.decode()
+
+    base = "http://testserver"
+    assert f'<link rel="alternate" hreflang="en" href="{base}{english.url}">' in html
+    assert f'<link rel="alternate" hreflang="fr" href="{base}{french(english).url}">' in html
+    assert f'<link rel="alternate" hreflang="x-default" href="{base}{english.url}">' in html
+
+
+def test_an_untranslated_page_has_no_alternate_in_the_missing_language(demo, client):
+    guide = FacilitatorGuidePage.objects.child_of(workshop(AGREEMENT)).get()
+    client.force_login(get_user_model().objects.get(email="facilitator@example.org"))
+
+    html = client.get(guide.url).content.decode()
+
+    assert 'hreflang="en"' in html
+    assert '<link rel="alternate" hreflang="fr"' not in html
+
+
+def test_an_address_without_a_language_goes_to_the_readers_language(demo, client):
+    english = workshop(AGREEMENT)
+    old = english.url.removeprefix("/en")
+
+    assert client.get(old)["Location"] == english.url
+    to_french = client.get(old, HTTP_ACCEPT_LANGUAGE="fr-CA,fr;q=0.9")
+    assert to_french.status_code == 302
+    # The English slugs under /fr/ lead on to the French page.
+    assert client.get(to_french["Location"])["Location"] == french(english).url
+
+
+def test_an_english_address_under_the_french_prefix_of_an_untranslated_page(demo, client):
+    guide = FacilitatorGuidePage.objects.child_of(workshop(AGREEMENT)).get()
+
+    response = client.get("/fr" + guide.url.removeprefix("/en"))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/fr/untranslated/{guide.pk}/"
+
+
+def test_a_french_address_that_is_nowhere_is_not_found(demo, client):
+    assert client.get("/fr/nulle-part/").status_code == 404
+
+
+def test_other_views_switch_to_the_same_address_in_the_other_language(demo, client):
+    html = client.get("/en/sign-in/").content.decode()
+
+    assert 'name="next" value="/fr/sign-in/"' in html
+
+
+def test_each_translation_is_in_the_french_locale_of_its_source(demo):
+    fr = Locale.objects.get(language_code="fr")
+    for page in Page.objects.filter(locale=fr):
+        assert page.get_parent().locale_id in (fr.pk, Locale.get_default().pk)
+        assert Page.objects.filter(translation_key=page.translation_key).count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("suffix", ["", "{pk}/"])
+def test_the_translators_snippet_listing_shows_no_participant(client, suffix):
+    """wagtail-localize lists snippets for its chooser; it goes through the permission
+    policies, and lists only translatable snippets."""
+    participant = ParticipantFactory(name="Bernadette Quillfeather")
+    client.force_login(make_facilitator_user())
+
+    url = "/admin/localize/api/snippets/courses/participant/" + suffix.format(pk=participant.pk)
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert "Bernadette" not in response.content.decode()
