@@ -60,7 +60,7 @@ class PageInOtherLanguageMiddleware:
             return response
         page = route[0]
         here = page.get_translation_or_none(Locale.get_active())
-        if here is not None and here.live:
+        if here is not None and here.live and here.get_url(request):
             return redirect(here.get_url(request))
         return redirect(reverse("untranslated", args=[page.pk]))
 

@@ -170,7 +170,10 @@ def in_language(pages, language_code=None):
     keys = {page.translation_key for page in pages}
     if not keys:
         return {}
-    code = language_code or get_supported_content_language_variant(get_language())
+    try:
+        code = language_code or get_supported_content_language_variant(get_language())
+    except LookupError:  # a site whose content is in one language only
+        return {}
     translations = (
         Page.objects.live()
         .filter(translation_key__in=keys, locale__language_code=code)

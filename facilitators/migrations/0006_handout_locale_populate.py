@@ -16,4 +16,4 @@ def populate(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("facilitators", "0005_handout_locale_fields")]
 
-    operations = [migrations.RunPython(populate, migrations.RunPython.noop, elidable=True)]
+    operations = [migrations.RunPython(populate, migrations.RunPython.noop, elidable=False)]

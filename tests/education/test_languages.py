@@ -209,3 +209,26 @@ def test_the_translators_snippet_listing_shows_no_participant(client, suffix):
 
     assert response.status_code == 404
     assert "Bernadette" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_root_of_the_tree_has_no_untranslated_page(client):
+    root = Page.get_first_root_node()
+
+    assert client.get(f"/en/untranslated/{root.pk}/").status_code == 404
+    assert client.get(f"/fr/untranslated/{root.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_site_with_content_in_one_language_shows_its_pages_to_a_french_reader(settings):
+    """A host site may translate the interface without translating content: a French reader
+    is shown the page there is."""
+    from django.utils import translation
+
+    from tests.factories import WorkshopPageFactory
+
+    settings.WAGTAIL_CONTENT_LANGUAGES = [("en", "English")]
+    workshop = WorkshopPageFactory()
+
+    with translation.override("fr"):
+        assert workshop.in_language() == workshop

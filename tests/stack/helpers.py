@@ -120,12 +120,12 @@ def sign_in_facilitator(server):
         {"username": "facilitator", "password": PASSWORD, "next": ""},
     )
     assert response.status_code == 200
-    assert response.url == f"{server}/facilitate/"
+    assert response.url == f"{server}/en/facilitate/"
     return client
 
 
 def take_attendance_and_close(client, server, session_id):
-    roster = f"{server}/facilitate/sessions/{session_id}/"
+    roster = f"{server}/en/facilitate/sessions/{session_id}/"
     page = client.get(roster, timeout=30)
     ids = sorted(set(re.findall(r'name="status-(\d+)"', page.text)))
     assert ids

@@ -94,7 +94,7 @@ def test_enrol_close_and_download_the_certificate_from_another_server(stack):
     email = "rosa.lopez@example.org"
     response = csrf_post(
         member,
-        f"{first}/sessions/{session_id}/enrol/",
+        f"{first}/en/sessions/{session_id}/enrol/",
         {
             "name": "Rosa Lopez",
             "email": email,
@@ -104,7 +104,7 @@ def test_enrol_close_and_download_the_certificate_from_another_server(stack):
         },
     )
     assert response.status_code == 200, response.text[:500]
-    assert response.url.startswith(f"{first}/sessions/{session_id}/enrol/check-your-email/")
+    assert response.url.startswith(f"{first}/en/sessions/{session_id}/enrol/check-your-email/")
     # The worker emails a link; its page books the place only when the button is pressed.
     confirm_link = wait_for(
         lambda: [
@@ -122,7 +122,7 @@ def test_enrol_close_and_download_the_certificate_from_another_server(stack):
         {"name": "Rosa Lopez", "local": "3247", "preferred_language": "en"},
     )
     assert response.status_code == 200, response.text[:500]
-    assert response.url.startswith(f"{first}/sessions/{session_id}/enrol/done/")
+    assert response.url.startswith(f"{first}/en/sessions/{session_id}/enrol/done/")
 
     # The session takes place; the facilitator takes attendance and closes it there too.
     start_session(stack, session_id)
@@ -141,7 +141,7 @@ def test_enrol_close_and_download_the_certificate_from_another_server(stack):
     # The member, on another device, signs in by emailed link on the second server and
     # downloads it.
     member = requests.Session()
-    response = csrf_post(member, f"{second}/sign-in/", {"email": email})
+    response = csrf_post(member, f"{second}/en/sign-in/", {"email": email})
     assert response.status_code == 200
     link = wait_for(
         lambda: [
@@ -153,7 +153,7 @@ def test_enrol_close_and_download_the_certificate_from_another_server(stack):
     )[-1]
     link = re.sub(r"^http://[^/]+", second, link)
     my_learning = csrf_post(member, link, {"next": "/en/my-learning/"})
-    assert my_learning.url == f"{second}/my-learning/"
+    assert my_learning.url == f"{second}/en/my-learning/"
     download_path = re.search(
         r'href="((?:/[a-z]{2})?/certificates/[^"]+/pdf/)"', my_learning.text
     ).group(1)
@@ -167,7 +167,7 @@ def test_enrol_close_and_download_the_certificate_from_another_server(stack):
     stranger = requests.Session().get(f"{second}{download_path}", timeout=30)
     assert not stranger.content.startswith(b"%PDF")
     # Anyone verifies it.
-    verification = requests.get(f"{second}/certificates/{code}/", timeout=30)
+    verification = requests.get(f"{second}/en/certificates/{code}/", timeout=30)
     assert verification.status_code == 200
     assert "valid" in verification.text.lower()
 
