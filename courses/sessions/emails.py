@@ -10,6 +10,7 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from ..mail import absolute_url, education_contact_email
+from ..models import in_language
 from .calendar import email_attachment, session_calendar
 from .prerequisites import missing_prerequisites
 from .states import changes_seen, parts_of, place_seen
@@ -228,6 +229,7 @@ def send_enrollment_email(enrollment, kind, *, before=None, after=None):
             removed = removed_parts(before or {}, after or {})
         # The workshop as the participant reads it: its page in their language.
         workshop = session.workshop.in_language()
+        session.shown_workshop = workshop  # the calendar file names it the same way
         context = {
             "participant": participant,
             "session": session,
@@ -329,14 +331,13 @@ def send_enrollment_request_email(kind, *, pending=None, session=None, email=Non
             message = message % {"local": session.restricted_to_local}
         prerequisites = []
         if kind == "prerequisite":
-            prerequisites = [
-                prerequisite.in_language()
-                for prerequisite in (
-                    missing_prerequisites(participant, session.workshop)
-                    if participant is not None
-                    else session.workshop.prerequisites.all()
-                )
-            ]
+            missing = list(
+                missing_prerequisites(participant, session.workshop)
+                if participant is not None
+                else session.workshop.prerequisites.all()
+            )
+            shown = in_language(missing)
+            prerequisites = [shown.get(page.translation_key, page) for page in missing]
         context = {
             "participant": participant,
             "language": translation.get_language(),
