@@ -220,7 +220,15 @@ WAGTAIL_SITE_NAME = "Union Education"
 # public URLs carry the language (/en/..., /fr/...).
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend; on PostgreSQL, pages are stemmed in their own language and a
+# query in the reader's (search/backends/). Changing these configurations needs update_index.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "search.backends",
+        "SEARCH_CONFIG": "english",
+        "LANGUAGE_SEARCH_CONFIGS": {"en": "english", "fr": "french"},
+    }
+}
 # Where emailed links, QR codes and calendar files point: each environment's settings set it
 # from the address the site is served at (``SITE_URL`` in dev and production).
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
