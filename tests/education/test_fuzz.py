@@ -1200,6 +1200,7 @@ ADMIN_FILTERS = [
         "q",
     ),
     listing("sign-in lockouts", lambda w: reverse("sign_in_lockouts:index"), "q", rounds=SHORT),
+    listing("translations", lambda w: reverse("translation_report:index"), "state", rounds=SHORT),
     *[
         listing(
             f"report: {report}",
@@ -1360,6 +1361,11 @@ PAGES = [
             "guide PDF",
             "facilitator",
             lambda w: reverse("facilitators:guide_pdf", args=[w.ids["guide"]]),
+        ),
+        (
+            "translation: what changed",
+            "staff",
+            lambda w: reverse("translation_report:changes", args=[w.ids["planning"]]),
         ),
         (
             "certificate verification",
@@ -1645,6 +1651,7 @@ OUR_NAMESPACES = (
     "education_reports",
     "certificate_reports",
     "sign_in_lockouts",
+    "translation_report",
     *(f"wagtailsnippets_{model}" for model in SNIPPETS),
     *(f"wagtailsnippetchoosers_{model}" for model in SNIPPETS),
 )
