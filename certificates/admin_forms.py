@@ -1,6 +1,7 @@
 """Forms of the education staff's admin screens for certificates."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,27 @@ class ReissueForm(forms.Form):
                 _("This is the name already on the certificate: type the corrected name.")
             )
         return name
+
+
+class IssueLanguageForm(forms.Form):
+    """The language a certificate issued by hand is printed in: the session's, unless the holder
+    asked for another."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the certificate"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("The session's language, unless the holder asked for the other one."),
+        error_messages={"invalid_choice": _("Choose English or French.")},
+    )
+
+    def __init__(self, *args, session, **kwargs):
+        kwargs.setdefault("initial", {"language": session.language})
+        super().__init__(*args, **kwargs)
+        self.session = session
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.session.language
 
 
 class SessionChoiceField(forms.ModelChoiceField):

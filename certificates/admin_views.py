@@ -43,7 +43,7 @@ from courses.admin_viewsets import KeyCheckedHistoryMixin
 from courses.choices import EnrollmentStatus, SessionStatus
 from courses.models import Enrollment, Program, Session, WorkshopPage
 
-from .admin_forms import IssueForEnrollmentForm, ReissueForm, RevokeForm
+from .admin_forms import IssueForEnrollmentForm, IssueLanguageForm, ReissueForm, RevokeForm
 from .archives import archive_filename, current_archive, session_certificates
 from .choices import CertificateKind, CertificateStatus
 from .issuing import CertificateRefusal, issue_for_enrollment, reissue, revoke
@@ -92,7 +92,10 @@ class CertificateFilterSet(WagtailFilterSet):
     workshop = ModelChoiceFilter(
         label=_("Workshop"), queryset=WorkshopPage.objects.order_by("title")
     )
-    program = ModelChoiceFilter(label=_("Program"), queryset=Program.objects.order_by("title"))
+    program = ModelChoiceFilter(
+        label=_("Program"),
+        queryset=Program.objects.in_default_language().order_by("title"),
+    )
     session = ModelChoiceFilter(
         label=_("Session"),
         # Closed sessions, and any other that has certificates (one reopened meanwhile).
@@ -674,12 +677,13 @@ class IssueView(PermissionCheckedMixin, BaseObjectMixin, WagtailAdminTemplateMix
     def existing_certificate(self):
         return self.object.certificates.valid().order_by("-issued_at").first()
 
-    def get_context_data(self, refusal=None, **kwargs):
+    def get_context_data(self, refusal=None, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         enrollment = self.object
         existing = self.existing_certificate()
         context.update(
             {
+                "form": form or IssueLanguageForm(session=enrollment.session),
                 "enrollment": enrollment,
                 "participant": enrollment.participant,
                 "session": enrollment.session,
@@ -696,9 +700,14 @@ class IssueView(PermissionCheckedMixin, BaseObjectMixin, WagtailAdminTemplateMix
         return context
 
     def post(self, request, *args, **kwargs):
+        form = IssueLanguageForm(request.POST, session=self.object.session)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
         existing = self.existing_certificate()
         try:
-            certificate = issue_for_enrollment(self.object.pk, user=request.user)
+            certificate = issue_for_enrollment(
+                self.object.pk, user=request.user, language=form.cleaned_data["language"]
+            )
         except CertificateRefusal as refusal:
             return self.render_to_response(self.get_context_data(refusal=refusal.message))
         if existing is not None and existing.pk == certificate.pk:

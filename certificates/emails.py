@@ -20,23 +20,44 @@ def absolute_url(path):
     return conf.base_url() + path
 
 
+def email_language(certificate):
+    """The holder's own language, else the certificate's."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    for language in (certificate.participant.preferred_language, certificate.language):
+        if language in codes:
+            return language
+    return settings.LANGUAGE_CODE
+
+
+def title_in(certificate, language):
+    """What the certificate is for, named in ``language``: a workshop certificate takes the
+    title of the workshop's page in that language; otherwise the printed title."""
+    if certificate.language == language or certificate.workshop_id is None:
+        return certificate.title
+    return certificate.workshop.in_language(language).title
+
+
 def send_certificate_email(certificate):
-    """Email the holder a link to download ``certificate`` and the link that verifies it."""
+    """Email the holder, in their language, a link to download ``certificate`` and the link
+    that verifies it."""
     participant = certificate.participant
-    with translation.override(certificate.language or settings.LANGUAGE_CODE):
+    language = email_language(certificate)
+    with translation.override(language):
         if certificate.replaces_id:
             subject = _("Your corrected certificate: %(title)s")
         else:
             subject = _("Your certificate: %(title)s")
+        title = title_in(certificate, language)
         context = {
             "certificate": certificate,
+            "title": title,
             "participant": participant,
             "holder_name": certificate.holder_name,
             "download_url": absolute_url(certificate.download_url()),
             "verification_url": absolute_url(certificate.get_absolute_url()),
             "my_learning_url": absolute_url(reverse("courses:my_learning")),
         }
-        subject = subject % {"title": certificate.title}
+        subject = subject % {"title": title}
         text = render_to_string("certificates/emails/issued.txt", context)
         html = render_to_string("certificates/emails/issued.html", context)
     email = EmailMultiAlternatives(subject, text, to=[participant.email])

@@ -18,9 +18,10 @@ import logging
 from decimal import Decimal
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.log_actions import log
@@ -227,7 +228,24 @@ def _revoke(certificate, *, reason, user, now):
     )
 
 
-def _workshop_certificate(enrollment, participant, *, names, issuer, template, user, replaces):
+def certificate_language(language):
+    """``language`` if certificates are printed in it, else the site's first language."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    return language if language in codes else codes[0]
+
+
+def local_name(participant, language):
+    """The participant's local as printed on a certificate in ``language`` ("Local 3247, …",
+    "Section locale 3247, …"), or "" for someone of no local."""
+    if participant.local is None:
+        return ""
+    with translation.override(language):
+        return str(participant.local)
+
+
+def _workshop_certificate(
+    enrollment, participant, *, title, language, names, issuer, template, user, replaces
+):
     session = enrollment.session
     workshop = session.workshop
     return Certificate(
@@ -237,13 +255,13 @@ def _workshop_certificate(enrollment, participant, *, names, issuer, template, u
         workshop=workshop,
         session=session,
         holder_name=participant.name,
-        local_name=str(participant.local) if participant.local else "",
-        title=workshop.title,
+        local_name=local_name(participant, language),
+        title=title,
         hours=Decimal(workshop.duration_hours),
         completed_on=_completion_date(session),
         facilitator_names=names,
         issuer_name=issuer,
-        language=participant.preferred_language,
+        language=language,
         template=template,
         issued_by=user,
         replaces=replaces,
@@ -292,11 +310,15 @@ def issue_for_session(session_id, *, user=None):
                 names = facilitator_names(session)
                 issuer = conf.issuer_name()
                 template = CertificateTemplate.default()
+                language = certificate_language(session.language)
+                title = workshop.in_language(language).title
                 for enrollment in to_issue:
                     certificate = _save_new(
                         _workshop_certificate(
                             enrollment,
                             participants[enrollment.participant_id],
+                            title=title,
+                            language=language,
                             names=names,
                             issuer=issuer,
                             template=template,
@@ -308,20 +330,23 @@ def issue_for_session(session_id, *, user=None):
                     if certificate is not None:
                         issued.append(certificate)
         if completed:
-            programs = Program.objects.filter(
-                issues_certificate=True, requirements__workshop=workshop
-            ).distinct()
+            programs = (
+                Program.objects.in_default_language()
+                .filter(issues_certificate=True, requirements__workshop=workshop)
+                .distinct()
+            )
             issued += _issue_program_certificates(
                 [participants[e.participant_id] for e in completed], programs, user=user
             )
         return issued
 
 
-def issue_for_enrollment(enrollment_id, *, user):
+def issue_for_enrollment(enrollment_id, *, user, language=None):
     """Issue by hand the certificate of one completed enrolment, or return its valid one.
 
-    Refused when the enrolment did not complete its workshop, or the workshop issues no
-    certificate. A certificate revoked earlier is replaced by the new one.
+    It is printed in ``language`` when the holder asked for one, else in the session's
+    language. Refused when the enrolment did not complete its workshop, or the workshop issues
+    no certificate. A certificate revoked earlier is replaced by the new one.
     """
     with transaction.atomic():
         participant = _lock_participants_of(enrollment_id)
@@ -349,10 +374,13 @@ def issue_for_enrollment(enrollment_id, *, user):
         current = _current_for_enrollments([enrollment.pk]).get(enrollment.pk)
         if not _needs_issuing(current, by_hand=True):
             return current
+        language = certificate_language(language or session.language)
         certificate = _save_new(
             _workshop_certificate(
                 enrollment,
                 participant,
+                title=workshop.in_language(language).title,
+                language=language,
                 names=facilitator_names(session),
                 issuer=conf.issuer_name(),
                 template=CertificateTemplate.default(),
@@ -374,8 +402,20 @@ def issue_program_certificates(participant_id, *, user=None):
         participants = _lock_participants([participant_id])
         if not participants:
             raise UnknownRecord(_("This participant does not exist."))
-        programs = Program.objects.filter(issues_certificate=True)
+        programs = Program.objects.in_default_language().filter(issues_certificate=True)
         return _issue_program_certificates(list(participants.values()), programs, user=user)
+
+
+def _program_titles(programs, languages):
+    """``{(translation_key, language): title}``: the titles of the translations of ``programs``
+    into ``languages``, for those that have one. One query."""
+    return {
+        (key, code): title
+        for key, code, title in Program.objects.filter(
+            translation_key__in=[program.translation_key for program in programs],
+            locale__language_code__in=languages,
+        ).values_list("translation_key", "locale__language_code", "title")
+    }
 
 
 def _issue_program_certificates(participants, programs, *, user):
@@ -435,20 +475,25 @@ def _issue_program_certificates(participants, programs, *, user):
         return []
     issuer = conf.issuer_name()
     template = CertificateTemplate.default()
+    titles = _program_titles(
+        {program for _participant, program, *_rest in earned},
+        {certificate_language(participant.preferred_language) for participant, *_ in earned},
+    )
     issued = []
     for participant, program, requirements, day, previous in earned:
+        language = certificate_language(participant.preferred_language)
         certificate = _save_new(
             Certificate(
                 kind=CertificateKind.PROGRAM,
                 participant=participant,
                 program=program,
                 holder_name=participant.name,
-                local_name=str(participant.local) if participant.local else "",
-                title=program.title,
+                local_name=local_name(participant, language),
+                title=titles.get((program.translation_key, language), program.title),
                 hours=Decimal(sum(r.workshop.duration_hours for r in requirements)),
                 completed_on=day,
                 issuer_name=issuer,
-                language=participant.preferred_language,
+                language=language,
                 template=template,
                 issued_by=user,
                 replaces=previous,

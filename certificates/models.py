@@ -95,6 +95,12 @@ class CertificateTemplate(index.Indexed, models.Model):
     )
     signatory_name = models.CharField(_("signatory's name"), max_length=200, blank=True)
     signatory_title = models.CharField(_("signatory's title"), max_length=200, blank=True)
+    signatory_title_fr = models.CharField(
+        _("signatory's title in French"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed on certificates in French; the English title when empty."),
+    )
     signature_image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("signature image"),
@@ -131,7 +137,8 @@ class CertificateTemplate(index.Indexed, models.Model):
         ),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("signatory_name"), FieldPanel("signatory_title")]),
+                FieldPanel("signatory_name"),
+                FieldRowPanel([FieldPanel("signatory_title"), FieldPanel("signatory_title_fr")]),
                 FieldPanel("signature_image", widget=ImageChooser),
             ],
             heading=_("Signature"),
@@ -173,6 +180,12 @@ class CertificateTemplate(index.Indexed, models.Model):
         if language == "fr" and self.wording_fr.strip():
             return self.heading_fr or self.heading, self.wording_fr
         return self.heading, self.wording
+
+    def signatory_title_in(self, language):
+        """The signatory's title in ``language`` ("en" or "fr"), English when French is empty."""
+        if language == "fr" and self.signatory_title_fr.strip():
+            return self.signatory_title_fr
+        return self.signatory_title
 
 
 class CertificateQuerySet(models.QuerySet):

@@ -111,6 +111,7 @@ def certificate_context(certificate, *, sample=False):
             title=certificate.title,
             hours=format_hours(certificate.hours),
         ),
+        "signatory_title": template.signatory_title_in(certificate.language),
         "accent_colour": accent_colour(template),
         "logo_url": image_data_url(template.logo, LOGO_RENDITION) if template.logo_id else "",
         "signature_url": (
@@ -223,7 +224,7 @@ def sample_certificate(template, *, language="en"):
         code=new_code(),
         kind="workshop",
         holder_name="Marie Tremblay",
-        local_name="Local 3247",
+        local_name="Local 3247, Ottawa" if language == "en" else "Section locale 3247, Ottawa",
         title="Strategic Planning for Locals" if language == "en" else "Planification stratégique",
         hours=Decimal(6),
         completed_on=timezone.localdate(),

@@ -1,5 +1,6 @@
-"""Forms of the education staff's admin screens for sessions and enrolments, and the check that
-keeps one person's edit from silently replacing another's."""
+"""Forms of the education staff's admin screens for sessions and enrolments, the choice of a
+workshop by its page in the site's default language, and the check that keeps one person's
+edit from silently replacing another's."""
 
 import datetime
 from dataclasses import dataclass
@@ -12,19 +13,22 @@ from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format, time_format
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.log_actions import registry as log_registry
+from wagtail.models import Locale
 
-from .choices import TimeZone
+from .choices import Language, TimeZone
+from .models import WorkshopPage
 from .timezones import (
     ZonedDateTimeField,
     default_zone_name,
     format_in_zone,
 )
-from .validators import KeyCheckedChoicesMixin, fits_key
+from .validators import KeyCheckedChoicesMixin, fits_key, readable_keys
 
 
 def person_name(user):
@@ -75,6 +79,176 @@ class OfferedChoicesMixin:
 
 class FacilitatorChoiceField(OfferedChoicesMixin, KeyCheckedModelMultipleChoiceField):
     pass
+
+
+# Workshops in the default language
+#
+# A workshop's page is translated, each language with a page of its own. Sessions, requests,
+# program requirements and facilitators' certifications all name the page in the site's default
+# language, and are matched to one another by its key: a session scheduled on the French page
+# would find no facilitator certified for it, and count towards no program. So the admin's
+# forms choose a workshop among the pages in the default language only.
+
+
+def language_name(locale):
+    """The name of ``locale``'s language, in the reader's language."""
+    try:
+        return Language(locale.language_code).label
+    except ValueError:
+        return locale.get_display_name()
+
+
+class SourceWorkshopChoiceMixin:
+    """A field choosing workshops that shows, and accepts, their pages in the default language.
+
+    It still finds any workshop, so that the page of a translation is refused saying which page
+    to choose instead (rather than "not one of the available choices"); one already chosen is
+    shown, named with its language, until it is replaced.
+    """
+
+    @cached_property
+    def default_locale(self):
+        return Locale.get_default()
+
+    def offer_source_workshops(self, kept=()):
+        """Show the workshops in the default language, and those whose keys are ``kept``."""
+        offered = self.queryset.filter(
+            models.Q(locale=self.default_locale) | models.Q(pk__in=list(kept))
+        ).order_by("title", "pk")
+        self.widget.choices = OfferedChoiceIterator(self, offered.select_related("locale"))
+
+    def label_from_instance(self, obj):
+        if obj.locale_id == self.default_locale.pk:
+            return obj.title
+        return f"{obj.title} ({language_name(obj.locale)})"
+
+    def refuse_translations(self, workshops):
+        default = self.default_locale
+        translations = [workshop for workshop in workshops if workshop.locale_id != default.pk]
+        if not translations:
+            return
+        sources = {
+            page.translation_key: page
+            for page in WorkshopPage.objects.filter(
+                locale=default,
+                translation_key__in=[workshop.translation_key for workshop in translations],
+            )
+        }
+        errors = []
+        for workshop in translations:
+            params = {
+                "title": workshop.title,
+                "language": language_name(workshop.locale),
+                "default": language_name(default),
+            }
+            source = sources.get(workshop.translation_key)
+            if source is None:
+                message = _(
+                    "“%(title)s” is a page in %(language)s: choose a workshop by its page in "
+                    "%(default)s."
+                )
+            else:
+                params["source"] = source.title
+                message = _(
+                    "“%(title)s” is the workshop’s page in %(language)s: choose its page in "
+                    "%(default)s, “%(source)s”."
+                )
+            errors.append(ValidationError(message, code="translation", params=params))
+        raise ValidationError(errors)
+
+
+class SourceWorkshopChoiceField(SourceWorkshopChoiceMixin, KeyCheckedModelChoiceField):
+    def validate(self, value):
+        super().validate(value)
+        if value is not None:
+            self.refuse_translations([value])
+
+
+class SourceWorkshopsChoiceField(SourceWorkshopChoiceMixin, KeyCheckedModelMultipleChoiceField):
+    def clean(self, value):
+        workshops = super().clean(value)
+        self.refuse_translations(workshops.select_related("locale"))
+        return workshops
+
+
+def chooses_workshops(field):
+    return isinstance(field, forms.ModelChoiceField) and issubclass(
+        field.queryset.model, WorkshopPage
+    )
+
+
+def source_workshop_field(field):
+    """A field like ``field`` (one choosing workshops) that chooses them in the default
+    language: a list for one workshop, the same widget for several."""
+    options = {
+        "queryset": field.queryset,
+        "required": field.required,
+        "label": field.label,
+        "initial": field.initial,
+        "help_text": field.help_text,
+        "error_messages": field.error_messages,
+        "disabled": field.disabled,
+        "to_field_name": field.to_field_name,
+    }
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return SourceWorkshopsChoiceField(widget=type(field.widget)(), **options)
+    return SourceWorkshopChoiceField(
+        widget=forms.Select(), empty_label=field.empty_label, **options
+    )
+
+
+def as_list(value):
+    if value is None or value == "":
+        return []
+    if isinstance(value, (list, tuple, models.QuerySet)):
+        return list(value)
+    return [value]
+
+
+def choose_source_workshops(form):
+    """Make each of ``form``'s fields that chooses workshops choose them in the default
+    language (see :class:`SourceWorkshopChoiceMixin`). The workshops it holds, or was sent,
+    stay shown."""
+    for name, field in list(form.fields.items()):
+        if isinstance(field, SourceWorkshopChoiceMixin) or not chooses_workshops(field):
+            continue
+        replacement = source_workshop_field(field)
+        kept = as_list(form.get_initial_for_field(field, name))
+        if form.is_bound:
+            key = form.add_prefix(name)
+            sent = form.data.getlist(key) if hasattr(form.data, "getlist") else form.data.get(key)
+            kept += as_list(sent)
+        keys = readable_keys(WorkshopPage, [key_of(workshop) for workshop in kept])
+        replacement.offer_source_workshops(keys)
+        form.fields[name] = replacement
+        # A field already shown (to note what the form was opened on) is shown again anew.
+        form._bound_fields_cache.pop(name, None)
+
+
+class SourceWorkshopsFormMixin:
+    """A form whose fields choosing workshops choose them in the default language (see
+    :func:`choose_source_workshops`); its rows' fields need :class:`SourceWorkshopsFormSetMixin`
+    on their formsets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choose_source_workshops(self)
+
+
+class SourceWorkshopsFormSetMixin:
+    """A formset whose rows choose workshops in the default language, the empty row that adds
+    one too."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        choose_source_workshops(form)
+        return form
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        choose_source_workshops(form)
+        return form
 
 
 #: The hidden fields that carry the version of the record the form was opened on, and a signed

@@ -14,17 +14,25 @@ Wagtail's own views fail on some of them (see ``courses.validators``):
   the one way to delete.
 """
 
+from functools import cache
+
 from django.core.exceptions import ValidationError
 from django.forms import CheckboxSelectMultiple
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 
+from modelcluster.forms import BaseChildFormSet
 from wagtail.admin.filters import DateRangePickerWidget, MultipleUserFilter
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import get_form_for_model
 from wagtail.admin.views.generic import history
+from wagtail.models import Locale
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views import snippets
 from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
     SnippetChooserViewSet,
     SnippetChosenMultipleView,
     SnippetChosenView,
@@ -32,6 +40,7 @@ from wagtail.snippets.views.chooser import (
 )
 
 from .admin_filters import DateFromToRangeFilter
+from .admin_forms import SourceWorkshopsFormMixin, SourceWorkshopsFormSetMixin
 from .admin_widgets import SnippetChooser
 from .validators import fits_key, readable_keys
 
@@ -81,6 +90,32 @@ class ChooserViewSet(SnippetChooserViewSet):
 
 
 # History
+
+
+class DefaultLanguageMixin:
+    """A chooser of the objects in the site's default language, not their translations."""
+
+    i18n_enabled = False  # no filter by language: there is one
+
+    def get_object_list(self):
+        # By the locale itself, which the chooser's search may filter on.
+        return self.model.objects.filter(locale=Locale.get_default())
+
+
+class DefaultLanguageChooseView(DefaultLanguageMixin, ChooseView):
+    pass
+
+
+class DefaultLanguageChooseResultsView(DefaultLanguageMixin, ChooseResultsView):
+    pass
+
+
+class DefaultLanguageChooserViewSet(ChooserViewSet):
+    """The chooser of a translatable snippet that rules read in the default language only
+    (a workshop's program)."""
+
+    choose_view_class = DefaultLanguageChooseView
+    choose_results_view_class = DefaultLanguageChooseResultsView
 
 
 class UserChoiceField(MultipleUserFilter.field_class):
@@ -135,10 +170,42 @@ class KeyCheckedDeleteBulkAction(DeleteBulkAction):
         return super().get_queryset(model, readable_keys(model, object_ids))
 
 
+# Forms
+
+
+@cache
+def with_mixin(mixin, base):
+    """``base`` (a form or formset class) with ``mixin`` first."""
+    return type(base.__name__, (mixin, base), {"__module__": base.__module__})
+
+
+def source_workshops_form_class(panel):
+    """The form of ``panel`` (a viewset's edit handler, bound to its model), its fields and
+    rows choosing workshops by their pages in the default language (see
+    ``courses.admin_forms``)."""
+    options = panel.get_form_options()
+    for formset_options in (options.get("formsets") or {}).values():
+        formset = formset_options.get("formset", BaseChildFormSet)
+        formset_options["formset"] = with_mixin(SourceWorkshopsFormSetMixin, formset)
+    base = panel.base_form_class or getattr(panel.model, "base_form_class", WagtailAdminModelForm)
+    return get_form_for_model(
+        panel.model, form_class=with_mixin(SourceWorkshopsFormMixin, base), **options
+    )
+
+
 class SnippetViewSet(snippets.SnippetViewSet):
     """Wagtail's ``SnippetViewSet`` with views that take any value: the base of every snippet
-    viewset of the education apps."""
+    viewset of the education apps.
+
+    Its forms choose a workshop by its page in the site's default language: sessions, requests,
+    program requirements and certifications all name that page (see ``courses.admin_forms``).
+    """
 
     chooser_viewset_class = ChooserViewSet
     history_view_class = HistoryView
     delete_view_class = DeleteView
+
+    def get_form_class(self, for_update=False):
+        if self._edit_handler is None:
+            return super().get_form_class(for_update)
+        return source_workshops_form_class(self._edit_handler)

@@ -28,7 +28,11 @@ from .admin_permissions import (
     SessionRequestPermissionPolicy,
     visible_to,
 )
-from .admin_viewsets import KeyCheckedDeleteBulkAction, SnippetViewSet
+from .admin_viewsets import (
+    DefaultLanguageChooserViewSet,
+    KeyCheckedDeleteBulkAction,
+    SnippetViewSet,
+)
 from .admin_widgets import PageChooser
 from .attendance.admin_views import ReopenSessionView
 from .choices import AttendanceStatus, EnrollmentStatus, RequestStatus
@@ -112,6 +116,8 @@ EDUCATION_MENU_HOOK = "register_education_menu_item"
 
 class ProgramViewSet(SnippetViewSet):
     model = Program
+    # A workshop belongs to a program in the default language, never to its translation.
+    chooser_viewset_class = DefaultLanguageChooserViewSet
     icon = "list-ul"
     menu_label = _("Programs")
     list_display = ["title", "issues_certificate"]

@@ -6,8 +6,10 @@ from django.middleware import locale
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.encoding import escape_uri_path, iri_to_uri
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 
 from csp.middleware import CSPMiddleware
 
@@ -36,6 +38,10 @@ class PageInOtherLanguageMiddleware:
     finds nothing in that language's pages. Before answering 404, this looks the address up
     among the default language's pages and sends the reader to that page's translation, or,
     when it has none yet, to the page saying so. Place it after ``LocaleMiddleware``.
+
+    The rest of the address goes along to the translation: the route below the page (its own
+    routes, such as a form's "thanks/") and the query string. Only an address on the request's
+    own site is redirected to.
     """
 
     def __init__(self, get_response):
@@ -60,9 +66,29 @@ class PageInOtherLanguageMiddleware:
             return response
         page = route[0]
         here = page.get_translation_or_none(Locale.get_active())
-        if here is not None and here.live and here.get_url(request):
-            return redirect(here.get_url(request))
-        return redirect(reverse("untranslated", args=[page.pk]))
+        if here is None or not here.live or not here.get_url(request):
+            return redirect(reverse("untranslated", args=[page.pk]))
+        target = here.get_url(request) + _route_below(request, page, path)
+        query = request.META.get("QUERY_STRING", "")
+        if query:
+            target = f"{target}?{iri_to_uri(query)}"
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return response
+        return redirect(target)
+
+
+def _route_below(request, page, path):
+    """The part of ``path`` (an address relative to the site's root) below ``page``, which
+    routed it: empty for the page itself, the route for a page with routes of its own."""
+    site = Site.find_for_request(request)
+    components = [component for component in path.split("/") if component]
+    rest = components[page.depth - site.root_page.depth :]
+    if not rest:
+        return ""
+    below = "/".join(rest) + ("/" if path.endswith("/") else "")
+    return escape_uri_path(below)
 
 
 class LocaleMiddleware(locale.LocaleMiddleware):

@@ -6,6 +6,8 @@ from django.views.decorators.http import require_GET
 from wagtail.admin.views import account
 from wagtail.models import TranslatableMixin
 
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from wagtail_localize.views import snippets_api
 
 from courses.ratelimits import hit, hit_all, rate_limited_response
@@ -48,11 +50,26 @@ class PasswordResetConfirmView(account.PasswordResetConfirmView):
         return super().dispatch(request, *args, **kwargs)
 
 
+class HasAdminAccess(BasePermission):
+    """The user may use the admin, as Wagtail's ``require_admin_access`` asks."""
+
+    def has_permission(self, request, view):
+        return request.user.has_perm("wagtailadmin.access_admin")
+
+
 class TranslatableSnippetsApi(snippets_api.SnippetViewSet):
     """wagtail-localize's listing of snippets (for its chooser of related snippets), through
     each model's permission policy: only translatable snippets, and of those only the ones the
     user may see or change. As it comes, it lists every record of any snippet model to anyone
-    with admin access, such as a facilitator asking for every participant."""
+    with admin access, such as a facilitator asking for every participant.
+
+    Wagtail guards the admin's own addresses; this one is the site's, so it asks the same
+    itself: signed in (by the admin's session only, never by a password sent with each
+    request) and allowed into the admin.
+    """
+
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsAuthenticated, HasAdminAccess]
 
     def get_queryset(self):
         model = self.get_model()

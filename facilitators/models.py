@@ -196,13 +196,16 @@ class FacilitatorGuidePage(Page):
 
     def session_for(self, request):
         """The session named by ``?session=`` that ``request``'s user may see and that delivers
-        this guide's workshop; None otherwise (the agenda then starts at the day's start)."""
+        this guide's workshop (scheduled on its page in any language: the French guide times
+        a session scheduled on the English page); None otherwise (the agenda then starts at
+        the day's start)."""
         value = (request.GET.get("session") or "").strip() if request is not None else ""
-        if not value.isdigit() or not fits_key(Session, value):
+        if not value.isdigit() or not fits_key(Session, value) or not self.path:
             return None
-        parent_id = self.get_parent().pk if self.path else None
         session = (
-            Session.objects.filter(pk=int(value), workshop_id=parent_id)
+            Session.objects.filter(
+                pk=int(value), workshop__translation_key=self.get_parent().translation_key
+            )
             .prefetch_related("parts")
             .first()
         )

@@ -1,8 +1,10 @@
 """Printable PDFs for facilitators: a session's sign-in sheet and a workshop's guide.
 
 Both are rendered by WeasyPrint from flat templates under ``facilitators/pdf/`` that carry their
-own styles. Rendering never fetches anything from outside the document: only ``data:`` URLs
-are followed, so a link or image pasted into a guide cannot make the server open a connection.
+own styles, each wholly in one language: a sign-in sheet in its session's, a guide in its own
+page's (whatever the language of the page it was asked from). Rendering never fetches anything
+from outside the document: only ``data:`` URLs are followed, so a link or image pasted into a
+guide cannot make the server open a connection.
 """
 
 import unicodedata
@@ -10,6 +12,7 @@ import unicodedata
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import pgettext
 
 from courses.choices import EnrollmentStatus
 
@@ -57,26 +60,39 @@ def facilitator_names(session):
     ]
 
 
-def sign_in_sheet_filename(session):
-    """``sign-in-sheet-<workshop slug>-<first day, in the session's time zone>.pdf``."""
+def sheet_workshop(session):
+    """The page of the session's workshop in the session's language (the page it was scheduled
+    on when the workshop is not translated into it): what its sign-in sheet names."""
+    return session.workshop.in_language(session.language)
+
+
+def sign_in_sheet_filename(session, workshop=None):
+    """``sign-in-sheet-<workshop slug>-<first day, in the session's time zone>.pdf``, in the
+    session's language (``feuille-de-presence-…`` in French), ``workshop`` being
+    :func:`sheet_workshop`."""
+    workshop = workshop or sheet_workshop(session)
     day = session.first_day()
-    return f"sign-in-sheet-{session.workshop.slug}-{day.isoformat()}.pdf"
+    with translation.override(session.language):
+        name = pgettext("file name", "sign-in-sheet")
+    return f"{name}-{workshop.slug}-{day.isoformat()}.pdf"
 
 
-def render_sign_in_sheet(session):
-    """The session's sign-in sheet, in the session's language.
+def render_sign_in_sheet(session, workshop=None):
+    """The session's sign-in sheet, wholly in the session's language: its words, its dates and
+    the workshop's title (``workshop``, by default :func:`sheet_workshop`).
 
     A header (workshop, dates and times in local time, place, language, facilitators), then one
     row to sign per confirmed participant, then :data:`WALK_IN_ROWS` blank rows. A session of
     several parts has a column to sign for each part (more than three: on landscape paper).
     """
+    workshop = workshop or sheet_workshop(session)
     parts = list(session.parts.all())
     with translation.override(session.language):
         html = render_to_string(
             "facilitators/pdf/sign_in_sheet.html",
             {
                 "session": session,
-                "workshop": session.workshop,
+                "workshop": workshop,
                 "parts": parts,
                 "by_day": len(parts) > 1,
                 "signature_columns": parts if len(parts) > 1 else [None],
@@ -89,29 +105,41 @@ def render_sign_in_sheet(session):
     return render_pdf(html)
 
 
-def guide_filename(page, session=None):
-    """``facilitator-guide-<workshop slug>.pdf``, with the session's first day when the guide
-    is printed for a session."""
+def guide_language(page):
+    """The language a guide is printed in: its page's own."""
+    return page.locale.language_code
+
+
+def guide_filename(page, session=None, workshop=None):
+    """``facilitator-guide-<workshop slug>.pdf`` in the guide's language (``guide-d-animation-…``
+    in French), with the session's first day when the guide is printed for a session.
+    ``workshop`` is the guide's (its parent page), when already at hand."""
+    slug = (workshop or page.workshop).slug
+    with translation.override(guide_language(page)):
+        name = pgettext("file name", "facilitator-guide")
     if session is not None:
         day = session.starts_at.astimezone(agenda.session_zone(session)).date()
-        return f"facilitator-guide-{page.workshop.slug}-{day.isoformat()}.pdf"
-    return f"facilitator-guide-{page.workshop.slug}.pdf"
+        return f"{name}-{slug}-{day.isoformat()}.pdf"
+    return f"{name}-{slug}.pdf"
 
 
-def render_guide(page, request=None, session=None):
-    """The facilitator guide ``page`` (a ``FacilitatorGuidePage``) as a printable PDF.
+def render_guide(page, request=None, session=None, workshop=None):
+    """The facilitator guide ``page`` (a ``FacilitatorGuidePage``) as a printable PDF, wholly in
+    the guide's own language (a French guide is printed in French, whatever the language of the
+    page it was asked from). ``workshop`` is the guide's (its parent page), when already at hand.
 
     Its agenda is the workshop's curriculum as published now, timed from the start of the day,
     or from ``session``'s start when it is printed for a session.
     """
-    workshop = page.workshop
-    context = agenda.agenda_context(page.agenda_items(session, workshop), session)
-    context.update(
-        page=page,
-        workshop=workshop,
-        session=session,
-        handout_list=page.handouts.select_related("document"),
-        page_size=page_size(),
-    )
-    html = render_to_string("facilitators/pdf/guide.html", context, request=request)
+    workshop = workshop or page.workshop
+    with translation.override(guide_language(page)):
+        context = agenda.agenda_context(page.agenda_items(session, workshop), session)
+        context.update(
+            page=page,
+            workshop=workshop,
+            session=session,
+            handout_list=page.handouts.select_related("document"),
+            page_size=page_size(),
+        )
+        html = render_to_string("facilitators/pdf/guide.html", context, request=request)
     return render_pdf(html)

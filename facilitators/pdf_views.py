@@ -4,6 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -21,7 +22,9 @@ LOGIN_URL = "wagtailadmin_login"
 
 def pdf_response(content, filename):
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=filename
+    )
     return response
 
 
@@ -33,30 +36,39 @@ def sign_in_sheet(request, session_id):
         return redirect_to_login(request.get_full_path(), LOGIN_URL)
     refuse_impossible_id(session_id)
     session = get_object_or_404(
-        Session.objects.select_related("workshop").prefetch_related("parts"), pk=session_id
+        Session.objects.select_related("workshop__locale").prefetch_related("parts"), pk=session_id
     )
     if not can_take_attendance(request.user, session):
         raise PermissionDenied
-    return pdf_response(pdf.render_sign_in_sheet(session), pdf.sign_in_sheet_filename(session))
+    workshop = pdf.sheet_workshop(session)
+    return pdf_response(
+        pdf.render_sign_in_sheet(session, workshop),
+        pdf.sign_in_sheet_filename(session, workshop),
+    )
 
 
 @never_cache
 @require_safe
 def guide_pdf(request, page_id):
-    """A published facilitator guide as a PDF, for facilitators and the education staff.
+    """A published facilitator guide as a PDF, for facilitators and the education staff, in
+    the guide's own language.
 
     The guide's own view restrictions (or its ancestors') still apply, as when it is served.
     """
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), LOGIN_URL)
     refuse_impossible_id(page_id)
-    page = get_object_or_404(FacilitatorGuidePage.objects.live(), pk=page_id)
+    page = get_object_or_404(
+        FacilitatorGuidePage.objects.live().select_related("locale"), pk=page_id
+    )
     if not is_guide_reader(request.user) or not all(
         restriction.accept_request(request) for restriction in page.get_view_restrictions()
     ):
         raise PermissionDenied
     # ``?session=<id>``: clock times from that session's start, for those who may see it.
     session = page.session_for(request)
+    workshop = page.workshop
     return pdf_response(
-        pdf.render_guide(page, request, session=session), pdf.guide_filename(page, session)
+        pdf.render_guide(page, request, session=session, workshop=workshop),
+        pdf.guide_filename(page, session, workshop=workshop),
     )

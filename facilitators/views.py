@@ -49,7 +49,7 @@ from courses.attendance.rules import (
     session_parts,
 )
 from courses.choices import EnrollmentStatus, SessionStatus
-from courses.models import AttendanceDay, Enrollment, Local, Session
+from courses.models import AttendanceDay, Enrollment, Local, Session, show_in_language
 from courses.roles import is_education_staff
 
 from .forms import (
@@ -92,7 +92,8 @@ def _login_required(view):
 
 
 def _guides_by_workshop(workshops):
-    """{workshop id: its live facilitator guide} for these workshops, in one query."""
+    """{workshop id: its live facilitator guide (with its locale)} for these workshops, in one
+    query."""
     workshops = {workshop.pk: workshop for workshop in workshops}
     if not workshops:
         return {}
@@ -100,8 +101,14 @@ def _guides_by_workshop(workshops):
     children = Q()
     for workshop in workshops.values():
         children |= Q(path__startswith=workshop.path, depth=workshop.depth + 1)
+    found = (
+        FacilitatorGuidePage.objects.live()
+        .filter(children)
+        .select_related("locale")
+        .order_by("path")
+    )
     guides = {}
-    for guide in FacilitatorGuidePage.objects.live().filter(children).order_by("path"):
+    for guide in found:
         workshop_id = by_path.get(guide.path[: -Page.steplen])
         guides.setdefault(workshop_id, guide)
     return guides
@@ -111,7 +118,11 @@ def _guides_by_workshop(workshops):
 @require_safe
 @_login_required
 def my_sessions(request):
-    """The sessions the signed-in facilitator is assigned to: coming up, and still to close."""
+    """The sessions the signed-in facilitator is assigned to: coming up, and still to close.
+
+    Each names its workshop in the page's language (``shown_workshop``) and links to the guide
+    in that language, or to the guide of the page it was scheduled on when the workshop or its
+    guide is not translated."""
     user = request.user
     if not is_guide_reader(user):
         raise PermissionDenied
@@ -121,13 +132,17 @@ def my_sessions(request):
             pk__in=user.facilitated_sessions.values("pk"), status=SessionStatus.SCHEDULED
         )
         .with_counts()
-        .select_related("workshop")
+        .select_related("workshop__locale")
         .prefetch_related("parts")
         .order_by("starts_at", "pk")
     )
-    guides = _guides_by_workshop(session.workshop for session in sessions)
+    show_in_language(sessions)
+    guides = _guides_by_workshop(
+        [session.workshop for session in sessions]
+        + [session.shown_workshop for session in sessions]
+    )
     for session in sessions:
-        session.guide = guides.get(session.workshop_id)
+        session.guide = guides.get(session.shown_workshop.pk) or guides.get(session.workshop_id)
     upcoming = [session for session in sessions if session.ends_at >= now]
     return render(
         request,
@@ -146,7 +161,7 @@ def _roster_session(session_id):
     refuse_impossible_id(session_id)
     return get_object_or_404(
         Session.objects.with_counts()
-        .select_related("workshop", "restricted_to_local")
+        .select_related("workshop__locale", "restricted_to_local")
         .prefetch_related(
             "parts",
             Prefetch(
@@ -338,7 +353,8 @@ def roster(request, session_id):
         {
             **context,
             "session": session,
-            "workshop": session.workshop,
+            # The workshop's title in the page's language.
+            "workshop": session.workshop.in_language(),
             "rows": rows,
             "row_errors": [row for row in rows if row.error],
             "row_conflicts": [row for row in rows if row.conflict],
@@ -546,7 +562,7 @@ def _render_confirmation(request, state, form, preview):
         "facilitators/close_confirm.html",
         {
             "session": session,
-            "workshop": session.workshop,
+            "workshop": session.workshop.in_language(),
             "preview": preview,
             "completed": shown(preview.completed),
             "not_completed": shown(preview.not_completed),

@@ -10,7 +10,13 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from courses.admin_widgets import ImageChooser
-from courses.models import Program, WorkshopIndexPage, WorkshopPage, sessions_of_workshops
+from courses.models import (
+    Program,
+    WorkshopIndexPage,
+    WorkshopPage,
+    sessions_of_workshops,
+    show_programs,
+)
 
 
 class HomePage(Page):
@@ -49,12 +55,20 @@ class HomePage(Page):
         workshops = (
             WorkshopPage.objects.live().public().filter(locale_id=self.locale_id).order_by("title")
         )
-        context["programs"] = Program.objects.prefetch_related(
-            Prefetch("workshops", queryset=workshops)
+        programs = list(
+            Program.objects.in_default_language().prefetch_related(
+                Prefetch("workshops", queryset=workshops)
+            )
         )
-        context["featured_workshops"] = workshops.filter(offered_on_request=False).select_related(
-            "program"
-        )[: self.FEATURED_WORKSHOPS]
+        featured = list(
+            workshops.filter(offered_on_request=False).select_related("program")[
+                : self.FEATURED_WORKSHOPS
+            ]
+        )
+        # The programs' names in the reader's language: one query for the section and the cards.
+        show_programs([*programs, *(workshop.program for workshop in featured)])
+        context["programs"] = sorted(programs, key=lambda program: program.shown.title.casefold())
+        context["featured_workshops"] = featured
         scheduled = {
             workshop.translation_key: workshop
             for workshop in workshops.filter(offered_on_request=False)

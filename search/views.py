@@ -6,7 +6,13 @@ from django.template.response import TemplateResponse
 from wagtail.models import Locale
 
 from courses.choices import Audience
-from courses.models import Program, WorkshopPage, catalogue_filters, filter_workshops
+from courses.models import (
+    Program,
+    WorkshopPage,
+    catalogue_filters,
+    filter_workshops,
+    show_programs,
+)
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
@@ -68,8 +74,9 @@ def search(request):
     """Search the public workshops in the reader's language, optionally narrowed to a program
     or an audience."""
     query = request.GET.get("query", "")
-    programs = list(Program.objects.all())
+    programs = list(Program.objects.in_default_language())
     filters = catalogue_filters(request.GET, programs)
+    show_programs(programs)
 
     workshops = filter_workshops(
         WorkshopPage.objects.live()
@@ -93,7 +100,7 @@ def search(request):
             "search_query": query.replace("\x00", "").strip()[:MAX_QUERY_LENGTH],
             "search_results": page,
             "filters": filters,
-            "programs": programs,
+            "programs": sorted(programs, key=lambda program: program.shown.title.casefold()),
             "audiences": Audience.choices,
         },
     )

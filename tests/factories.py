@@ -240,6 +240,17 @@ def translate_page(page, language_code="fr", **changes):
     return type(page.specific).objects.get(pk=translation.pk)
 
 
+def translate_snippet(obj, language_code="fr", **changes):
+    """``obj`` (a translatable snippet) copied into another language, with ``changes``, and
+    saved: as staff would translate it in the admin."""
+    locale, _created = Locale.objects.get_or_create(language_code=language_code)
+    translation = obj.copy_for_translation(locale)
+    for name, value in changes.items():
+        setattr(translation, name, value)
+    translation.save()
+    return type(obj).objects.get(pk=translation.pk)
+
+
 class ParticipantFactory(DjangoModelFactory):
     """A member who takes part in sessions, in a local, with no account unless given ``user``."""
 

@@ -10,8 +10,10 @@ from .curriculum import (
     catalogue_filters,
     filter_workshops,
     in_language,
+    programs_in_language,
     sessions_of_workshops,
     show_in_language,
+    show_programs,
 )
 from .requests import SessionRequest, SessionRequestPage
 from .roles import EducationRole
@@ -40,6 +42,8 @@ __all__ = [
     "catalogue_filters",
     "filter_workshops",
     "in_language",
+    "programs_in_language",
     "sessions_of_workshops",
     "show_in_language",
+    "show_programs",
 ]

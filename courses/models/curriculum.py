@@ -4,20 +4,22 @@ Workshops are Wagtail pages so that education staff write and revise them with r
 previews and moderation.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, Panel
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, TranslatableMixin, get_page_models
+from wagtail.models import Locale, Orderable, Page, TranslatableMixin, get_page_models
 from wagtail.search import index
 
 from .. import conf
@@ -26,21 +28,82 @@ from ..blocks import CurriculumBlock, total_minutes
 from ..choices import Audience
 from .sessions import Session
 
+try:  # wagtail-localize, when the site translates with it, keeps translations in step
+    from wagtail_localize.fields import BaseTranslatableField, SynchronizedField
+except ImportError:
+    BaseTranslatableField = SynchronizedField = None
 
-class Program(index.Indexed, ClusterableModel):
+
+class ProgramForm(WagtailAdminModelForm):
+    """The program's admin form: only the program in the default language has required
+    workshops (see :class:`Program`)."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        formset = self.formsets.get("requirements")
+        if formset is None or self.instance.in_default_language():
+            return cleaned_data
+        formset.full_clean()
+        chosen = [
+            form
+            for form in formset.forms
+            if form.has_changed() and not form.cleaned_data.get("DELETE", False)
+        ]
+        if chosen:
+            self.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "Required workshops are chosen on the program in the site’s default "
+                        "language; its translations have none."
+                    ),
+                    code="translation",
+                ),
+            )
+        return cleaned_data
+
+
+class ProgramQuerySet(models.QuerySet):
+    def in_default_language(self):
+        """The programs in the site's default language: the ones workshops belong to, whose
+        required workshops count and which issue certificates. Their translations only name
+        and describe them in another language."""
+        return self.filter(locale__language_code=default_language_code())
+
+
+def default_language_code():
+    """The code of the site's default content language (English)."""
+    return get_supported_content_language_variant(settings.LANGUAGE_CODE)
+
+
+class Program(TranslatableMixin, index.Indexed, ClusterableModel):
     """A stream of workshops, such as the Bargaining Program or Local Executive Training.
 
     A program may issue its own certificate to members who complete every required workshop.
+
+    A program is translated: its translation into French has a title and a description of its
+    own, and the slug and the certificate setting of the program in the default language (kept
+    in step by wagtail-localize, never changed on the translation). Titles and slugs are unique
+    in each language. What makes the program (its required workshops, the workshops that belong
+    to it, its certificates) belongs to the program in the default language only: a translation
+    has no required workshops of its own (they are neither copied into it nor synchronised), so
+    that no rule can count them twice, and workshops and certificates always name the program
+    in the default language. :attr:`shown` is the program as a reader of the active language is
+    shown it.
     """
 
-    title = models.CharField(_("title"), max_length=200, unique=True)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     issues_certificate = models.BooleanField(
         _("issues a certificate"),
         default=False,
         help_text=_("Members who complete every required workshop receive a program certificate."),
     )
+
+    objects = ProgramQuerySet.as_manager()
+
+    base_form_class = ProgramForm
 
     panels = [
         FieldPanel("title"),
@@ -54,19 +117,80 @@ class Program(index.Indexed, ClusterableModel):
         index.SearchField("title"),
         index.SearchField("description"),
         index.AutocompleteField("title"),
+        index.FilterField("locale"),
     ]
 
-    class Meta:
+    # Copying the program into another language copies neither its required workshops...
+    exclude_fields_in_copy = ["requirements"]
+    # ... nor does wagtail-localize keep them in step; the slug and the certificate setting are
+    # the same in every language.
+    if SynchronizedField is not None:
+        override_translatable_fields = [
+            SynchronizedField("slug", overridable=False),
+            SynchronizedField("issues_certificate", overridable=False),
+            BaseTranslatableField("requirements"),
+        ]
+
+    class Meta(TranslatableMixin.Meta):
         ordering = ["title"]
         verbose_name = _("program")
         verbose_name_plural = _("programs")
+        constraints = [
+            models.UniqueConstraint(fields=["title", "locale"], name="unique_program_title"),
+            models.UniqueConstraint(fields=["slug", "locale"], name="unique_program_slug"),
+        ]
 
     def __str__(self):
         return self.title
 
+    def validate_constraints(self, exclude=None):
+        # The locale is no field of the admin's form, yet a title or slug is unique in its
+        # language: a new program is in the default language unless it says otherwise.
+        if self.locale_id is None:
+            self.locale = self.get_default_locale()
+        super().validate_constraints(set(exclude or ()) - {"locale"})
+
+    def in_default_language(self):
+        """Whether this is the program in the site's default language (not a translation)."""
+        if self.locale_id is None:
+            return True
+        return self.locale.language_code == default_language_code()
+
     def required_workshops(self):
         """The workshops a member must complete for this program, in order."""
         return [requirement.workshop for requirement in self.requirements.all()]
+
+    @cached_property
+    def shown(self):
+        """This program as a reader of the active language is shown it: its translation into
+        that language, else the program itself. Lists set it for all their programs at once
+        (:func:`show_programs`)."""
+        return programs_in_language([self]).get(self.translation_key, self)
+
+
+def programs_in_language(programs, language_code=None):
+    """``{translation_key: program}``: the translation of each of ``programs`` (programs in the
+    default language) into the active language (or ``language_code``), for those that have
+    one. One query, none in the default language."""
+    keys = {program.translation_key for program in programs}
+    try:
+        code = language_code or get_supported_content_language_variant(get_language())
+    except LookupError:  # a site whose content is in one language only
+        return {}
+    if not keys or code == default_language_code():
+        return {}
+    translations = Program.objects.filter(translation_key__in=keys, locale__language_code=code)
+    return {program.translation_key: program for program in translations}
+
+
+def show_programs(programs, language_code=None):
+    """Set :attr:`Program.shown` on each of ``programs`` (programs in the default language; the
+    same program may come more than once), in one query. Returns them, in a list."""
+    programs = [program for program in programs if program is not None]
+    translations = programs_in_language(programs, language_code)
+    for program in programs:
+        program.shown = translations.get(program.translation_key, program)
+    return programs
 
 
 class ProgramRequirement(Orderable):
@@ -120,9 +244,11 @@ class WorkshopIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        programs = list(Program.objects.all())
+        programs = list(Program.objects.in_default_language())
         filters = catalogue_filters(request.GET, programs)
         workshops = list(filter_workshops(self.workshops(), filters))
+        # The programs' names in the reader's language: one query for the list and the cards.
+        show_programs([*programs, *(workshop.program for workshop in workshops)])
         # One query fetches the upcoming public sessions of every listed workshop, whatever
         # their number. A session belongs to the workshop in every language: the catalogue in
         # French lists the sessions of the French pages' English originals, and the other way
@@ -142,7 +268,7 @@ class WorkshopIndexPage(Page):
         context.update(
             workshops=workshops,
             filters=filters,
-            programs=programs,
+            programs=sorted(programs, key=lambda program: program.shown.title.casefold()),
             audiences=Audience.choices,
             upcoming_sessions=upcoming[: self.UPCOMING_SESSIONS],
         )
@@ -166,7 +292,8 @@ def sessions_of_workshops(translation_keys):
 
 def in_language(pages, language_code=None):
     """``{translation_key: page}``: the live translation of each of ``pages`` in the active
-    language (or ``language_code``), for those that have one. One query."""
+    language (or ``language_code``), for those that have one. One query when the pages are all
+    of one type, two otherwise."""
     keys = {page.translation_key for page in pages}
     if not keys:
         return {}
@@ -174,13 +301,13 @@ def in_language(pages, language_code=None):
         code = language_code or get_supported_content_language_variant(get_language())
     except LookupError:  # a site whose content is in one language only
         return {}
-    translations = (
-        Page.objects.live()
-        .filter(translation_key__in=keys, locale__language_code=code)
-        .specific()
-        .select_related("locale")
-    )
-    return {page.translation_key: page for page in translations}
+    models = {type(page) for page in pages}
+    if len(models) == 1 and (model := models.pop()) is not Page:
+        translations = model.objects.all()  # pages of one type: no second query for their type
+    else:
+        translations = Page.objects.specific()
+    translations = translations.live().filter(translation_key__in=keys, locale__language_code=code)
+    return {page.translation_key: page for page in translations.select_related("locale")}
 
 
 def show_in_language(sessions, language_code=None):
@@ -219,6 +346,25 @@ class WorkshopPageForm(WagtailAdminPageForm):
     """The workshop's admin form: a draft is saved (and previewed) whatever its modules'
     minutes add up to, so that a curriculum can be reworked over several sittings; publishing
     or submitting it for moderation checks them."""
+
+    def clean_program(self):
+        program = self.cleaned_data.get("program")
+        if program is None or program.in_default_language():
+            return program
+        source = program.get_translation_or_none(Locale.get_default())
+        params = {"title": program.title, "language": program.locale.get_display_name()}
+        if source is None:
+            message = _(
+                "“%(title)s” is a program in %(language)s: a workshop belongs to a program in "
+                "the site’s default language."
+            )
+        else:
+            params["source"] = source.title
+            message = _(
+                "“%(title)s” is the program’s translation into %(language)s: choose the "
+                "program itself, “%(source)s”."
+            )
+        raise ValidationError(message, code="translation", params=params)
 
     def _post_clean(self):
         # Wagtail defers what a draft need not have yet when it saves one: so do the minutes.
@@ -330,6 +476,10 @@ class WorkshopPage(Page):
     ]
 
     base_form_class = WorkshopPageForm
+
+    if SynchronizedField is not None:
+        # The workshop's page in every language belongs to the program in the default language.
+        override_translatable_fields = [SynchronizedField("program", overridable=False)]
 
     # The title (boosted by Page) weighs most, then the summary, then everything else.
     search_fields = Page.search_fields + [

@@ -70,7 +70,9 @@ class ReportFilterSet(WagtailFilterSet):
     their aggregates (see :meth:`EducationReportView.conditions`), not as plain filters."""
 
     period = DateFromToRangeFilter(label=_("Period"), widget=DateRangePickerWidget, method="keep")
-    program = ModelChoiceFilter(label=_("Program"), queryset=Program.objects.all(), method="keep")
+    program = ModelChoiceFilter(
+        label=_("Program"), queryset=Program.objects.in_default_language(), method="keep"
+    )
     workshop = ModelChoiceFilter(
         label=_("Workshop"), queryset=WorkshopPage.objects.order_by("title"), method="keep"
     )
@@ -465,7 +467,8 @@ def completion_rate_per_program_chart(conditions, chart_id="completion-rate-per-
         & conditions.participants(f"{path}participant__")
     )
     programs = list(
-        Program.objects.annotate(
+        Program.objects.in_default_language()
+        .annotate(
             delivered=Count(f"{path}pk", filter=delivered),
             completed=Count(f"{path}pk", filter=delivered & Q(**{f"{path}completed": True})),
         )

@@ -93,6 +93,8 @@ def send_request_email(session_request, kind):
         subject_template, message = _request_messages()[kind]
         context = {
             "session_request": session_request,
+            # The workshop as the local reads it: its page in the request's language.
+            "workshop": session_request.workshop.in_language(),
             "kind": kind,
             "message": message,
             "session": session if kind == "scheduled" else None,

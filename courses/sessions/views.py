@@ -25,6 +25,7 @@ from ..models import (
     Session,
     WorkshopIndexPage,
     WorkshopPage,
+    show_in_language,
 )
 from ..ratelimits import hit, hit_all, rate_limited_response
 from ..validators import fits_key
@@ -94,15 +95,25 @@ ENROL_REQUESTED_SESSION_KEY = "courses_enrol_requested"
 
 
 def _session_or_404(session_id):
-    """A session of a live workshop, with what its pages show about it."""
+    """A session of a live workshop, with what its pages show about it: ``shown_workshop`` is
+    its workshop's page in the reader's language (see :func:`_show_workshop`)."""
     session = get_object_or_404(
         Session.objects.with_counts()
-        .select_related("workshop", "restricted_to_local")
+        .select_related("workshop__locale", "restricted_to_local")
         .prefetch_related("parts"),
         pk=session_id,
     )
     if not session.workshop.live:
         raise Http404
+    return _show_workshop(session)
+
+
+def _show_workshop(session):
+    """Set ``session.shown_workshop``: its workshop's page in the active language, or the page
+    it was scheduled on when the workshop is not translated (its title then marked with its own
+    language, which the session's workshop should come with: ``workshop__locale``). Looked up
+    once per page, whatever else the page shows."""
+    session.shown_workshop = session.workshop.in_language()
     return session
 
 
@@ -120,7 +131,7 @@ def _remember_enrolment(request, enrollment):
 def _enrol_context(session, form, **extra):
     return {
         "session": session,
-        "workshop": session.workshop,
+        "workshop": session.shown_workshop,
         "form": form,
         "registration_open": session.is_registration_open(),
         "locals": Local.objects.only("number", "name"),
@@ -236,7 +247,7 @@ def enrol_requested(request, session_id):
         "courses/enrol_requested.html",
         {
             "session": session,
-            "workshop": session.workshop,
+            "workshop": session.shown_workshop,
             "email": email,
             "max_age_hours": max(1, round(confirmation_max_age() / 3600)),
         },
@@ -275,7 +286,7 @@ def confirm_enrolment(request, token):
     form = ConfirmEnrolmentForm(request.POST if request.method == "POST" else None, initial=initial)
     context = {
         "session": session,
-        "workshop": session.workshop,
+        "workshop": session.shown_workshop,
         "pending": pending,
         "known": participant is not None,
         "form": form,
@@ -311,7 +322,7 @@ def enrol_result(request, session_id):
     remembered = request.session.get(ENROLMENTS_SESSION_KEY, [])
     enrollment = (
         Enrollment.objects.filter(pk__in=remembered, session_id=session_id)
-        .select_related("participant", "session__workshop")
+        .select_related("participant", "session__workshop__locale")
         .prefetch_related("session__parts")
         .order_by("-created_at", "-pk")
         .first()
@@ -324,7 +335,7 @@ def enrol_result(request, session_id):
         {
             "enrollment": enrollment,
             "session": enrollment.session,
-            "workshop": enrollment.session.workshop,
+            "workshop": _show_workshop(enrollment.session).shown_workshop,
             "position": waitlist_position(enrollment),
             "signed_in_as_owner": request.user.is_authenticated
             and enrollment.participant.user_id == request.user.pk,
@@ -358,7 +369,7 @@ def _enrollment_of_link(enrollment_id):
     if enrollment_id is None:
         return None
     return (
-        Enrollment.objects.select_related("participant", "session__workshop")
+        Enrollment.objects.select_related("participant", "session__workshop__locale")
         .prefetch_related("session__parts")
         .filter(pk=enrollment_id)
         .first()
@@ -377,6 +388,7 @@ def cancel_by_link(request, token):
         return render(request, "courses/cancel_invalid.html", status=404)
 
     can_cancel = enrollment.member_can_cancel()
+    workshop = _show_workshop(enrollment.session).shown_workshop
     if request.method == "POST" and can_cancel:
         was_waitlisted = enrollment.status in (
             EnrollmentStatus.WAITLISTED,
@@ -392,7 +404,7 @@ def cancel_by_link(request, token):
             {
                 "enrollment": enrollment,
                 "session": enrollment.session,
-                "workshop": enrollment.session.workshop,
+                "workshop": workshop,
                 "was_waitlisted": was_waitlisted,
             },
         )
@@ -402,7 +414,7 @@ def cancel_by_link(request, token):
         {
             "enrollment": enrollment,
             "session": enrollment.session,
-            "workshop": enrollment.session.workshop,
+            "workshop": workshop,
             "can_cancel": can_cancel,
         },
     )
@@ -447,7 +459,7 @@ def accept_offer_link(request, token):
             "refusal": refusal,
             "enrollment": enrollment,
             "session": enrollment.session,
-            "workshop": enrollment.session.workshop,
+            "workshop": _show_workshop(enrollment.session).shown_workshop,
             "cancel_url": reverse("courses:cancel_enrollment", args=[cancel_token(enrollment)]),
         },
     )
@@ -528,7 +540,7 @@ def learning_record(participant, now=None):
     """
     now = now or timezone.now()
     enrollments = list(
-        participant.enrollments.select_related("session__workshop")
+        participant.enrollments.select_related("session__workshop__locale")
         .prefetch_related("session__parts")
         .order_by("session__starts_at", "pk")
     )
@@ -593,6 +605,12 @@ def my_learning(request):
         waiting_in = {e.session_id for e in record["offered"] + record["waitlisted"]}
         if waiting_in and lapse_offers(session_ids=waiting_in):
             record = learning_record(participant)
+        # Each workshop as the reader's language has it: one query for the whole record.
+        show_in_language(
+            enrollment.session
+            for kind in ("upcoming", "offered", "waitlisted", "past")
+            for enrollment in record[kind]
+        )
         context.update(record)
         context["extra_sections"] = my_learning_sections(request, participant)
         participant.user = request.user
@@ -633,13 +651,13 @@ def my_learning_cancel(request, enrollment_id):
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("courses:my_learning"), reverse("courses:sign_in"))
     enrollment = get_object_or_404(
-        Enrollment.objects.select_related("participant", "session__workshop").prefetch_related(
-            "session__parts"
-        ),
+        Enrollment.objects.select_related(
+            "participant", "session__workshop__locale"
+        ).prefetch_related("session__parts"),
         pk=enrollment_id,
         participant__user=request.user,
     )
-    title = enrollment.session.workshop.title
+    workshop = _show_workshop(enrollment.session).shown_workshop
     if request.method == "GET":
         return render(
             request,
@@ -647,7 +665,7 @@ def my_learning_cancel(request, enrollment_id):
             {
                 "enrollment": enrollment,
                 "session": enrollment.session,
-                "workshop": enrollment.session.workshop,
+                "workshop": workshop,
                 "can_cancel": enrollment.member_can_cancel(),
                 "keep_url": reverse("courses:my_learning"),
             },
@@ -664,7 +682,7 @@ def my_learning_cancel(request, enrollment_id):
         except EnrollmentError as refusal:
             messages.error(request, refusal.message)
         else:
-            _tell_cancelled(request, was_waitlisted, title)
+            _tell_cancelled(request, was_waitlisted, workshop.title)
     return redirect("courses:my_learning")
 
 
@@ -748,11 +766,13 @@ PUBLIC_FEED_CACHE = "public, max-age=900"
 
 @require_http_methods(["GET", "HEAD"])
 def workshop_feed(request, workshop_id):
-    """The public calendar feed of a workshop's upcoming sessions."""
+    """The public calendar feed of a workshop's upcoming sessions, whichever of its pages (in
+    each language) they were scheduled on and whichever page the feed is asked for by."""
     if not fits_key(WorkshopPage, workshop_id):
         raise Http404
     workshop = get_object_or_404(WorkshopPage.objects.live().public(), pk=workshop_id)
-    sessions = public_sessions().filter(workshop=workshop)
+    pages = WorkshopPage.objects.live().public().filter(translation_key=workshop.translation_key)
+    sessions = public_sessions().filter(workshop__in=pages)
     return _feed_response(
         public_feed(sessions, name=workshop.title),
         f"{workshop.slug}.ics",
@@ -762,12 +782,15 @@ def workshop_feed(request, workshop_id):
 
 @require_http_methods(["GET", "HEAD"])
 def program_feed(request, slug):
-    """The public calendar feed of the upcoming sessions of a program's workshops."""
-    program = get_object_or_404(Program, slug=slug)
+    """The public calendar feed of the upcoming sessions of a program's workshops, named in the
+    reader's language."""
+    program = get_object_or_404(Program.objects.in_default_language(), slug=slug)
     workshops = WorkshopPage.objects.live().public().filter(program=program)
     sessions = public_sessions().filter(workshop__in=workshops)
     return _feed_response(
-        public_feed(sessions, name=program.title), f"{program.slug}.ics", cache=PUBLIC_FEED_CACHE
+        public_feed(sessions, name=program.shown.title),
+        f"{program.slug}.ics",
+        cache=PUBLIC_FEED_CACHE,
     )
 
 

@@ -9,6 +9,7 @@ site's time zone.
 from typing import NamedTuple
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from ..timezones import in_zone, zone_abbreviation
@@ -86,8 +87,21 @@ def session_datetime(session, value=None, format_name="DATETIME_FORMAT"):
 @register.simple_tag(takes_context=True)
 def page_language(context, page):
     """The language code of ``page`` when it is not the active language (so that a title shown
-    in a page of the other language is marked with ``lang``), else ``""``. The locales are read
-    once per request."""
+    in a page of the other language is marked with ``lang``), else ``""``. A page fetched with
+    its locale (``select_related``) says it itself; otherwise the locales are read once per
+    request."""
+    locale_id = getattr(page, "locale_id", None)
+    if locale_id is None:
+        return ""  # no page (a missing variable): nothing to mark
+    if page._meta.get_field("locale").is_cached(page):
+        code = page.locale.language_code
+    else:
+        code = _locale_codes(context).get(locale_id, "")
+    return "" if not code or code == get_language() else code
+
+
+def _locale_codes(context):
+    """``{locale id: language code}``, read once per request."""
     request = context.get("request")
     codes = getattr(request, "_locale_codes", None)
     if codes is None:
@@ -96,5 +110,17 @@ def page_language(context, page):
         codes = dict(Locale.objects.values_list("pk", "language_code"))
         if request is not None:
             request._locale_codes = codes
-    code = codes.get(getattr(page, "locale_id", None), "")
-    return "" if not code or code == get_language() else code
+    return codes
+
+
+@register.simple_tag(takes_context=True)
+def page_title(context, page):
+    """``{% page_title workshop as title %}``: the page's title to show in a sentence of the
+    active language, marked with ``lang`` when the page is in another language (a workshop
+    not translated yet): ``<span lang="en">Grievance handling</span>``."""
+    if not page:
+        return ""
+    code = page_language(context, page)
+    if code:
+        return format_html('<span lang="{}">{}</span>', code, page.title)
+    return page.title

@@ -73,9 +73,10 @@ def load_demo():
         load_union_structure(created)
         member = load_users(workshop_pages, created)
         load_sessions(workshop_pages, member, created)
-        load_certificates(created)
         session_requests.load_requests(home, workshop_pages, created)
+        # French before certificates: a French session's certificates take the French titles.
         translations.load_translations(french_pages(home, index, workshop_pages), created)
+        load_certificates(created)
     return +created  # Drop the kinds of object of which nothing was created.
 
 
@@ -176,7 +177,7 @@ def load_programs(created):
     """Programs by slug."""
     programs = {}
     for data in workshops.PROGRAMS:
-        program, was_created = Program.objects.get_or_create(
+        program, was_created = Program.objects.in_default_language().get_or_create(
             slug=data["slug"],
             defaults={
                 "title": data["title"],
@@ -236,7 +237,7 @@ def load_workshops(index, programs, created):
 
 
 def load_program_requirements(programs, workshop_pages, created):
-    """Each program's required workshops, in order."""
+    """Each program's required workshops, in order; then the programs' French."""
     for data in workshops.PROGRAMS:
         program = programs[data["slug"]]
         for sort_order, slug in enumerate(data["required"]):
@@ -246,6 +247,8 @@ def load_program_requirements(programs, workshop_pages, created):
                 defaults={"sort_order": sort_order},
             )
             created["program requirements"] += was_created
+    # Translated once complete, so that the translation follows the program as it stands.
+    translations.load_program_translations(programs.values(), created)
 
 
 # Facilitator guides

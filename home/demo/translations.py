@@ -10,7 +10,7 @@ French: a dictionary from each string wagtail-localize extracts to its translati
 
 from django.utils.text import slugify
 
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 
 import polib
 from wagtail_localize.models import Translation, TranslationSource
@@ -101,6 +101,10 @@ def translate(instance, words, locale, created):
             entry.msgstr = words[entry.msgid]
             po.append(entry)
     translation.import_po(po, tool_name="demo")
+    if not isinstance(instance, Page):  # a snippet, saved as it is translated
+        translation.save_target()
+        created[f"translated {instance._meta.verbose_name_plural}"] += 1
+        return instance.get_translation(locale)
     # Saved as a draft, then published at once: wagtail-localize publishes when the transaction
     # commits, and the demo loads in one transaction, where a parent published at the end
     # would be saved over its children.
@@ -117,3 +121,11 @@ def load_translations(pages, created):
     locale = french_locale()
     for page in pages:
         translate(page, words, locale, created)
+
+
+def load_program_translations(programs, created):
+    """The French of ``programs`` (snippets in English): their titles and descriptions."""
+    words = dictionary()
+    locale = french_locale()
+    for program in programs:
+        translate(program, words, locale, created)

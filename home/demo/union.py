@@ -7,6 +7,7 @@ a screenshot or a bug report can name "Local 3247" or "member@example.org" and b
 
 from courses.choices import TimeZone
 from courses.roles import FACILITATORS_GROUP, STAFF_GROUP
+from home.translators import TRANSLATORS_GROUP
 
 from .data import content
 
@@ -41,7 +42,11 @@ DEMO_PASSWORD = "changeme"  # noqa: S105
 ALL_WORKSHOPS = "all"
 
 # The content names a user's groups by role.
-ROLE_GROUPS = {"staff": STAFF_GROUP, "facilitators": FACILITATORS_GROUP}
+ROLE_GROUPS = {
+    "staff": STAFF_GROUP,
+    "facilitators": FACILITATORS_GROUP,
+    "translators": TRANSLATORS_GROUP,
+}
 
 # Users who sign in with a password. ``facilitator`` is a Facilitator profile to create.
 USERS = [

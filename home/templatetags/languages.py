@@ -4,12 +4,13 @@ from django import template
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.db.models.functions import Substr
 from django.urls import reverse, translate_url
 from django.utils import translation
 
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
-from courses.models import WorkshopIndexPage
+from courses.models import SessionRequestPage, WorkshopIndexPage
 
 register = template.Library()
 
@@ -66,30 +67,55 @@ def language_versions(context):
 
 @register.simple_tag(takes_context=True)
 def site_links(context):
-    """``{"home": url, "catalogue": url}``: the home page and the workshop catalogue in the
-    active language (or in the default language, where they have no translation). One query,
-    remembered for the rest of the request."""
+    """``{"home": url, "catalogue": url, "request": url}``: the request's site's home page,
+    workshop catalogue and form to request a session, in the active language (or in the
+    default language, where they have no translation); an empty address for one the site does
+    not have. One query, remembered for the rest of the request."""
     request = context.get("request")
     links = getattr(request, "_site_links", None)
     if links is not None:
         return links
+    site = Site.find_for_request(request) if request is not None else None
+    found = _site_pages(site) if site is not None else {}
+    links = {
+        kind: (found[kind].get_url(request) if kind in found else None) or ""
+        for kind in ("home", "catalogue", "request")
+    }
+    links["home"] = links["home"] or "/"
+    if request is not None:
+        request._site_links = links
+    return links
+
+
+def _site_pages(site):
+    """``{kind: live page}`` of ``site``: its root page ("home"), first catalogue and first
+    request form, each in the active language where it is translated, else in the default
+    language. Pages are found under the site's root page and its translations (each language's
+    pages sit under its own translation of the root), and nowhere else."""
     language = translation.get_language()
+    root = site.root_page
+    kinds = {
+        ContentType.objects.get_for_model(WorkshopIndexPage).pk: "catalogue",
+        ContentType.objects.get_for_model(SessionRequestPage).pk: "request",
+    }
+    roots = Page.objects.filter(translation_key=root.translation_key, depth=root.depth)
     pages = (
         Page.objects.live()
-        .filter(Q(depth=2) | Q(content_type=ContentType.objects.get_for_model(WorkshopIndexPage)))
+        .annotate(root_path=Substr("path", 1, root.depth * Page.steplen))
+        .filter(root_path__in=roots.values("path"))
+        .filter(
+            Q(translation_key=root.translation_key, depth=root.depth)
+            | Q(content_type__in=list(kinds))
+        )
         .filter(locale__language_code__in={language, settings.LANGUAGE_CODE})
         .select_related("locale")
         .order_by("depth", "path")
     )
     found = {}
     for page in pages:
-        kind = "home" if page.depth == 2 else "catalogue"
-        if kind not in found or page.locale.language_code == language:
+        kind = "home" if page.depth == root.depth else kinds[page.content_type_id]
+        if kind not in found or (
+            page.locale.language_code == language and found[kind].locale.language_code != language
+        ):
             found[kind] = page
-    links = {
-        "home": (found["home"].get_url(request) if "home" in found else None) or "/",
-        "catalogue": found["catalogue"].get_url(request) if "catalogue" in found else "",
-    }
-    if request is not None:
-        request._site_links = links
-    return links
+    return found

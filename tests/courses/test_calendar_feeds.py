@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.core import signing
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import pytest
 
@@ -26,6 +26,7 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
     WorkshopPageFactory,
+    translate_page,
 )
 
 pytestmark = pytest.mark.django_db
@@ -310,6 +311,26 @@ def test_an_unpublished_workshop_or_unknown_program_has_no_feed(client, public):
     assert status("program_feed", "no-such-program") == 404
     program = client.get(reverse("courses:program_feed", args=["steward-program"]))
     assert set(sessions_in(program)) == {public["other_session"].pk}
+
+
+def test_a_workshop_feed_lists_the_sessions_of_its_pages_in_every_language(client, public):
+    """A session may be scheduled on the workshop's French page: the feed of either page
+    lists it with the others, and no other workshop's."""
+    french = translate_page(public["workshop"], title="Gérer les conflits", slug="gerer")
+    on_french_page = SessionFactory(workshop=french, start=days_from_now(18))
+    expected = {
+        public["in_person"].pk,
+        public["online"].pk,
+        public["called_off"].pk,
+        on_french_page.pk,
+    }
+
+    for page in (public["workshop"], french):
+        with translation.override(page.locale.language_code):
+            response = client.get(reverse("courses:workshop_feed", args=[page.pk]))
+
+        assert response.status_code == 200
+        assert set(sessions_in(response)) == expected
 
 
 def test_an_empty_feed_is_still_a_calendar(client, catalogue):

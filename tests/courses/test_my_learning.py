@@ -23,8 +23,9 @@ ROLES = ["anonymous", "participant", "another_participant", "facilitator", "staf
 #: (2), enrolments with their sessions and workshops, one prefetch of their parts, the
 #: waitlist queue, offers whose time is up in the sessions waited for, the site, site
 #: settings, the user's permissions (2) for the header, and the certificates section (1); then
-#: 15 with the home and catalogue links in the reader's language.
-MY_LEARNING_MAX_QUERIES = 15
+#: 15 with the home and catalogue links in the reader's language; then 16 with the locales that
+#: say which workshop titles are in another language (once per request).
+MY_LEARNING_MAX_QUERIES = 16
 
 
 def days_from_now(days):

@@ -1293,6 +1293,15 @@ FUZZED_SNIPPET_VIEWS = (SESSION, "courses_local")
 
 SNIPPET_VIEWS = [
     *[target for model in FUZZED_SNIPPET_VIEWS for target in snippet_views(model, SNIPPETS[model])],
+    # The programs' chooser offers the programs in the default language only: views of its own.
+    Target(
+        "program: chooser search",
+        "staff",
+        lambda w: chooser("courses_program", "choose_results"),
+        data=lambda w: {"q": "a"},
+        method="get",
+        extra=("p",),
+    ),
     *[
         Target(
             f"{model.split('_', 1)[1]}: copy",

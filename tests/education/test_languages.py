@@ -2,18 +2,26 @@
 page that says a page is not translated yet, ``hreflang`` alternates, and older addresses
 without a language."""
 
+import base64
 import re
 
 from django.contrib.auth import get_user_model
 
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 
 import pytest
 
-from courses.models import SessionRequestPage, WorkshopIndexPage, WorkshopPage
+from courses.models import Program, SessionRequestPage, WorkshopIndexPage, WorkshopPage
+from education.views import TranslatableSnippetsApi
 from facilitators.models import FacilitatorGuidePage
 from home.models import HomePage
-from tests.factories import ParticipantFactory, make_facilitator_user
+from tests.factories import (
+    ParticipantFactory,
+    ProgramFactory,
+    UserFactory,
+    make_facilitator_user,
+    make_staff_user,
+)
 
 AGREEMENT = "analyzing-your-collective-agreement"
 OFFICERS = "union-structure-and-officers-roles"
@@ -232,3 +240,144 @@ def test_a_site_with_content_in_one_language_shows_its_pages_to_a_french_reader(
 
     with translation.override("fr"):
         assert workshop.in_language() == workshop
+
+
+# The rest of an address, on the way to the translation
+
+
+def request_page():
+    return SessionRequestPage.objects.get(locale__language_code="en")
+
+
+def test_an_english_address_under_the_french_prefix_keeps_its_query_string(demo, client):
+    english = workshop(AGREEMENT)
+
+    response = client.get("/fr" + english.url.removeprefix("/en"), {"page": "2", "q": "é"})
+
+    assert response.status_code == 302
+    assert response["Location"] == french(english).url + "?page=2&q=%C3%A9"
+
+
+def test_an_english_address_under_the_french_prefix_keeps_the_route_below_the_page(demo, client):
+    english = request_page()
+    old = "/fr" + english.url.removeprefix("/en")
+
+    thanks = client.get(old + "thanks/")
+    with_workshop = client.get(old, {"workshop": AGREEMENT})
+
+    assert thanks.status_code == 302
+    assert thanks["Location"] == french(english).url + "thanks/"
+    assert with_workshop["Location"] == f"{french(english).url}?workshop={AGREEMENT}"
+
+
+def test_the_redirect_stays_on_the_site_whatever_the_address_holds(demo, client):
+    english = request_page()
+    old = "/fr" + english.url.removeprefix("/en")
+
+    response = client.get(old + "?next=//evil.example/&x=%0d%0aSet-Cookie:a=b")
+
+    location = response["Location"]
+    assert location.startswith(french(english).url + "?")
+    assert "\r" not in location and "\n" not in location
+    assert client.get("/fr//evil.example" + english.url.removeprefix("/en")).status_code == 404
+    assert client.get(old + "nowhere/").status_code == 404
+
+
+# The footer and header's links, in the reader's language and on the reader's site
+
+
+def footer(response):
+    html = response.content.decode()
+    return html[html.index('<footer class="site-footer">') :]
+
+
+def test_the_footer_links_to_the_request_form_and_certificates_in_french(demo, client):
+    page = french(workshop(AGREEMENT))
+
+    html = footer(client.get(page.url))
+
+    assert f'<a href="{french(request_page()).url}">' in html
+    assert '<a href="/fr/certificates/">' in html
+    assert 'href="/request-a-session/"' not in html
+    assert 'href="/certificates/"' not in html
+
+
+def test_the_footer_links_to_the_request_form_and_certificates_in_english(demo, client):
+    html = footer(client.get(workshop(AGREEMENT).url))
+
+    assert f'<a href="{request_page().url}">' in html
+    assert '<a href="/en/certificates/">' in html
+
+
+def test_the_links_to_the_home_page_and_catalogue_are_the_sites_own(demo, client):
+    """Another site served by the same installation has pages of the same types: a reader of
+    this site is never sent there."""
+    form = request_page()
+    root = Page.get_first_root_node()
+    other_home = root.add_child(
+        instance=HomePage(
+            title="Other union", slug="other-union", heading="Ours", introduction="Hi"
+        )
+    )
+    other_home.add_child(instance=WorkshopIndexPage(title="Other workshops", slug="courses"))
+    other_home.add_child(
+        instance=SessionRequestPage(title="Ask us", slug="ask", introduction="<p>Ask</p>")
+    )
+    Site.objects.create(hostname="other.example", port=80, root_page=other_home)
+    site = Site.objects.get(is_default_site=True)
+    catalogue = WorkshopIndexPage.objects.child_of(site.root_page).get()
+
+    html = client.get(workshop(AGREEMENT).get_url(current_site=site)).content.decode()
+
+    assert f'<a class="site-name" href="{site.root_page.get_url(current_site=site)}">' in html
+    assert f'<a href="{catalogue.get_url(current_site=site)}">' in html
+    assert f'<a href="{form.get_url(current_site=site)}">' in html
+    assert "other.example" not in html
+
+
+# wagtail-localize's listing of snippets: for the admin's users only
+
+
+PROGRAMS_API = "/admin/localize/api/snippets/courses/program/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("suffix", ["", "{pk}/"])
+def test_the_translators_snippet_listing_is_for_admin_users_only(client, suffix, monkeypatch):
+    """Who may call it is settled before any record is looked up. (The site has no
+    translatable snippet yet: the programs stand for one here.)"""
+    monkeypatch.setattr(TranslatableSnippetsApi, "get_queryset", lambda self: Program.objects.all())
+    program = ProgramFactory(title="Steward Program")
+    url = PROGRAMS_API + suffix.format(pk=program.pk)
+
+    anonymous = client.get(url)
+    client.force_login(UserFactory())  # signed in, but no admin access
+    member = client.get(url)
+    client.force_login(make_staff_user())
+    allowed = client.get(url)
+
+    assert anonymous.status_code in (401, 403)
+    assert member.status_code in (401, 403)
+    for refused in (anonymous, member):
+        assert "Steward Program" not in refused.content.decode()
+    assert allowed.status_code == 200
+    assert "Steward Program" in allowed.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_translators_snippet_listing_takes_no_password_sent_with_the_request(
+    client, monkeypatch
+):
+    """Signing in goes through the admin's form (rate limited), never a password sent along
+    with each call."""
+    monkeypatch.setattr(TranslatableSnippetsApi, "get_queryset", lambda self: Program.objects.all())
+    ProgramFactory(title="Steward Program")
+    staff = make_staff_user()
+    staff.set_password("correct horse battery staple")
+    staff.save()
+    credentials = base64.b64encode(f"{staff.username}:correct horse battery staple".encode())
+
+    response = client.get(PROGRAMS_API, HTTP_AUTHORIZATION=f"Basic {credentials.decode()}")
+
+    assert response.status_code in (401, 403)
+    assert "Steward Program" not in response.content.decode()

@@ -19,9 +19,9 @@ from courses.models import Attendance, AttendanceDay
 from tests.facilitators.pages import buttons, form_data
 from tests.factories import EnrollmentFactory, SessionFactory, WorkshopPageFactory
 
-#: The roster of a session of several parts: the roster's own queries and one for the marks
-#: by day, whatever the number of people.
-ROSTER_QUERIES = 16
+#: The roster of a session of several parts: the roster's own queries (the workshop's title in
+#: the page's language included) and one for the marks by day, whatever the number of people.
+ROSTER_QUERIES = 17
 
 
 @pytest.fixture

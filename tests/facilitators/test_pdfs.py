@@ -5,7 +5,7 @@ from io import BytesIO
 from urllib.parse import urlsplit
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import pytest
 from pypdf import PdfReader
@@ -21,6 +21,7 @@ from tests.factories import (
     SessionFactory,
     WorkshopPageFactory,
     curriculum,
+    translate_page,
 )
 
 CONFIRMED_NAMES = ["Zoe Tremblay", "Aisha Mohamed", "Émilie Fortin"]
@@ -106,6 +107,57 @@ def guide_url(guide):
     return reverse("facilitators:guide_pdf", args=[guide.pk])
 
 
+FRENCH_TITLE = "Traitement des griefs"
+FRENCH_MODULES = ["Accueil", "Les étapes d’un grief", "Conclusion"]
+
+
+@pytest.fixture
+def french_workshop(workshop):
+    """The workshop's French page: its modules keep their ids, so that the guide's notes still
+    find them."""
+    modules = [
+        {**block, "value": {**block["value"], "title": title, "description": ""}}
+        for block, title in zip(workshop.curriculum.raw_data, FRENCH_MODULES, strict=True)
+    ]
+    return translate_page(
+        workshop, title=FRENCH_TITLE, slug="traitement-des-griefs", curriculum=modules
+    )
+
+
+@pytest.fixture
+def french_guide(guide, french_workshop):
+    steps = french_workshop.curriculum[1]
+    return translate_page(
+        guide,
+        title="Guide d’animation",
+        introduction="<p>Arrivez une heure à l’avance pour préparer la salle.</p>",
+        agenda=[
+            {
+                "type": "module",
+                "value": {
+                    "module": steps.id,
+                    "notes": "Utilisez les cartes de cas.",
+                    "purpose": "Suivre un grief de la plainte à l’arbitrage.",
+                    "steps": ["Formez des groupes de quatre", "Distribuez les cartes de cas"],
+                    "debrief": "",
+                },
+            }
+        ],
+        materials=[
+            {"type": "material", "value": {"item": "Tableau à feuilles", "quantity": "deux"}}
+        ],
+        facilitator_notes="<p>Gardez le stationnement d’idées sur le tableau.</p>",
+    )
+
+
+def assert_wholly_french(text, english, french):
+    """None of the ``english`` words of the template is in ``text``; all the ``french`` are
+    (whatever line they are wrapped over)."""
+    text = " ".join(text.split())
+    assert [word for word in english if word in text] == []
+    assert [word for word in french if word not in text] == []
+
+
 # The sign-in sheet
 
 
@@ -158,6 +210,96 @@ def test_an_online_session_says_online_in_its_own_language(client_as, staff, cat
 
     text = pdf_text(response)
     assert "Online" in text or "En ligne" in text
+
+
+#: The sign-in sheet's English words (from its template, the dates and the session's details),
+#: none of which a French session's sheet shows; and what it shows in their place.
+SHEET_IN_ENGLISH = [
+    "Sign-in sheet",
+    "Dates and times",
+    "Place",
+    "Language",
+    "French",
+    "Facilitator",
+    "Name",
+    "Local",
+    "confirmed participant",
+    "sign next to your name",
+    "Tuesday",
+    "March",
+    "a.m.",
+    "Grievance handling",
+]
+SHEET_IN_FRENCH = [
+    "Feuille de présence",
+    "Dates et heures",
+    "Lieu",
+    "Langue",
+    "Français",
+    "Personne animatrice",
+    "Nom",
+    "Section locale",
+    "3 personnes participantes confirmées",
+    "signez à côté de votre nom",
+    "mardi 4 mars 2031",
+]
+
+
+@pytest.mark.django_db
+def test_the_sheet_of_a_french_session_is_wholly_in_french(
+    client_as, facilitator, session, french_workshop
+):
+    """The session was scheduled on the English page: its sheet names the French page."""
+    session.language = Language.FRENCH
+    session.venue = "Centre du travail"
+    session.save()
+
+    # Asked for from a page in English.
+    response = client_as(facilitator).get(reverse("facilitators:sign_in_sheet", args=[session.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'inline; filename="feuille-de-presence-traitement-des-griefs-2031-03-04.pdf"'
+    )
+    text = pdf_text(response)
+    assert_wholly_french(text, SHEET_IN_ENGLISH, [*SHEET_IN_FRENCH, FRENCH_TITLE])
+    for name in CONFIRMED_NAMES:
+        assert name in text
+
+
+@pytest.mark.django_db
+def test_the_sheet_of_a_french_session_of_a_workshop_not_translated_names_it_in_english(
+    client_as, facilitator, session
+):
+    session.language = Language.FRENCH
+    session.venue = "Centre du travail"
+    session.save()
+
+    response = client_as(facilitator).get(reverse("facilitators:sign_in_sheet", args=[session.pk]))
+
+    assert response["Content-Disposition"] == (
+        'inline; filename="feuille-de-presence-grievance-handling-2031-03-04.pdf"'
+    )
+    text = pdf_text(response)
+    assert "Grievance handling" in text
+    english = [word for word in SHEET_IN_ENGLISH if word != "Grievance handling"]
+    assert_wholly_french(text, english, SHEET_IN_FRENCH)
+
+
+@pytest.mark.django_db
+def test_the_sheet_of_an_english_session_is_in_english_from_a_page_in_french(
+    client_as, facilitator, session, french_workshop
+):
+    with translation.override("fr"):
+        url = reverse("facilitators:sign_in_sheet", args=[session.pk])
+
+    text = pdf_text(client_as(facilitator).get(url))
+
+    assert url.startswith("/fr/")
+    assert "Sign-in sheet" in text
+    assert "Grievance handling" in text
+    assert FRENCH_TITLE not in text
+    assert "Feuille de présence" not in text
 
 
 @pytest.mark.django_db
@@ -274,3 +416,93 @@ def test_the_guide_page_links_to_its_pdf(client_as, facilitator, guide, guide_ur
     response = client_as(facilitator).get(guide.url)
 
     assert f'href="{guide_url}"' in response.text
+
+
+#: The guide's English words (from its template and the English guide's content), none of which
+#: the French guide's PDF shows; and what it shows in their place.
+GUIDE_IN_ENGLISH = [
+    "Facilitator guide",
+    "For facilitators only",
+    "Duration",
+    "hours",
+    "Audience",
+    "Agenda",
+    "Starts",
+    "Materials checklist",
+    "Activity instructions",
+    "Purpose",
+    "Steps",
+    "Facilitator notes",
+    "Grievance handling",
+    "Welcome",
+    "Use the case cards",
+    "Flip chart",
+]
+GUIDE_IN_FRENCH = [
+    "Guide d’animation",
+    "Réservé aux personnes animatrices",
+    "Durée",
+    "6 heures",
+    "Public cible",
+    "Ordre du jour",
+    "Début",
+    "Liste du matériel",
+    "Consignes des activités",
+    "But",
+    "Étapes",
+    "Notes pour l’animation",
+    FRENCH_TITLE,
+    *FRENCH_MODULES,
+    "Utilisez les cartes de cas.",
+    "Tableau à feuilles",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("asked_in", ["en", "fr"])
+def test_the_french_guide_is_printed_wholly_in_french(
+    client_as, facilitator, french_guide, asked_in
+):
+    with translation.override(asked_in):
+        url = reverse("facilitators:guide_pdf", args=[french_guide.pk])
+
+    response = client_as(facilitator).get(url)
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'inline; filename="guide-d-animation-traitement-des-griefs.pdf"'
+    )
+    assert_wholly_french(pdf_text(response), GUIDE_IN_ENGLISH, GUIDE_IN_FRENCH)
+
+
+@pytest.mark.django_db
+def test_the_english_guide_is_printed_in_english_from_a_page_in_french(
+    client_as, facilitator, guide, french_guide
+):
+    with translation.override("fr"):
+        url = reverse("facilitators:guide_pdf", args=[guide.pk])
+
+    text = pdf_text(client_as(facilitator).get(url))
+
+    assert "Facilitator guide" in text
+    assert "Grievance handling" in text
+    assert "Guide d’animation" not in text
+    assert FRENCH_TITLE not in text
+
+
+@pytest.mark.django_db
+def test_the_french_guide_printed_for_a_session_scheduled_in_english_follows_its_clock(
+    client_as, facilitator, session, french_guide
+):
+    """The session was scheduled on the English page; the French guide still times it."""
+    url = reverse("facilitators:guide_pdf", args=[french_guide.pk])
+
+    response = client_as(facilitator).get(url, {"session": session.pk})
+
+    assert response["Content-Disposition"] == (
+        'inline; filename="guide-d-animation-traitement-des-griefs-2031-03-04.pdf"'
+    )
+    text = pdf_text(response)
+    assert "Heures de la séance du 4 mars 2031" in text
+    assert "Clock times" not in text
+    assert "Grievance handling" not in text

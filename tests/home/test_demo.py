@@ -22,6 +22,7 @@ from courses.models import (
 from courses.roles import FACILITATORS_GROUP, STAFF_GROUP
 from facilitators.models import FacilitatorGuidePage
 from home.models import HomePage
+from home.translators import TRANSLATORS_GROUP
 
 DEMO_PASSWORD = "changeme"
 
@@ -129,7 +130,7 @@ def test_every_demo_workshop_has_a_private_guide(demo, client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("username", ["admin", "staff", "facilitator"])
+@pytest.mark.parametrize("username", ["admin", "staff", "facilitator", "translator"])
 def test_demo_users_sign_in_with_the_demo_password(demo, client, username):
     assert client.login(username=username, password=DEMO_PASSWORD)
 
@@ -141,6 +142,20 @@ def test_demo_roles_are_in_their_groups(demo):
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="staff").groups.filter(name=STAFF_GROUP).exists()
     assert User.objects.get(username="facilitator").groups.filter(name=FACILITATORS_GROUP).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_translator_translates_french_pages_only(demo, client):
+    """The translator may publish the French home page, not the English one it translates."""
+    translator = get_user_model().objects.get(username="translator")
+    english = HomePage.objects.get(locale__language_code="en")
+    french = HomePage.objects.get(locale__language_code="fr")
+
+    assert translator.groups.filter(name=TRANSLATORS_GROUP).exists()
+    assert french.permissions_for_user(translator).can_publish()
+    assert not english.permissions_for_user(translator).can_edit()
+    assert client.login(username="translator", password=DEMO_PASSWORD)
+    assert client.get("/admin/translations/").status_code == 200
 
 
 @pytest.mark.django_db
@@ -167,3 +182,4 @@ def test_demo_logins_prints_how_to_sign_in():
     assert DEMO_PASSWORD in output
     assert "member@example.org" in output
     assert "admin" in output
+    assert "translator" in output

@@ -90,6 +90,18 @@ def test_the_demo_member_holds_workshop_and_program_certificates(demo):
 
 
 @pytest.mark.django_db
+def test_the_demo_member_holds_a_certificate_wholly_in_french(demo):
+    """From the French session of Union Structure and Officers' Roles, held in Laval."""
+    [french] = Certificate.objects.valid().filter(
+        participant__email__iexact=MEMBER_EMAIL, kind=CertificateKind.WORKSHOP, language="fr"
+    )
+
+    assert french.session.language == "fr"
+    assert french.title == french.workshop.in_language("fr").title != french.workshop.title
+    assert french.local_name.startswith("Section locale ")
+
+
+@pytest.mark.django_db
 def test_another_member_holds_one_revoked_certificate(demo):
     revoked = Certificate.objects.get(status=CertificateStatus.REVOKED)
 

@@ -10,14 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from wagtail.models import GroupPagePermission, Locale, Page, TranslatableMixin
+from wagtail.models import GroupPagePermission, Locale, Page
 from wagtail.test.utils.form_data import nested_form_data
 
 import polib
 import pytest
 from wagtail_localize.models import Translation, TranslationSource
 
-from courses.models import Program, WorkshopOutcome
+from courses.models import WorkshopOutcome
 from home import translations
 from home.translations import State, snippet_rows
 from home.translators import TRANSLATORS_GROUP, language_tree_tops
@@ -272,9 +272,6 @@ def test_a_snippet_is_out_of_date_when_it_differs_from_the_content_last_synced(w
     assert state() == State.UP_TO_DATE
 
 
-@pytest.mark.skipif(
-    not issubclass(Program, TranslatableMixin), reason="programs are not translatable yet"
-)
 def test_an_untranslated_program_is_listed_with_a_link_to_translate_it(client_as, staff):
     program = ProgramFactory(title="Bargaining Program")
 

@@ -21,6 +21,11 @@ def logins(site):
             "reports (Education and Reports menus)",
         ),
         (
+            "translator",
+            "translator: translates pages into French and publishes them, without rights over "
+            "the English pages (Reports → Translations)",
+        ),
+        (
             "facilitator",
             "facilitator: reads every private guide, and takes attendance at today's session "
             f"at {site}facilitate/",
@@ -54,8 +59,8 @@ class Command(BaseCommand):
             "  open it and press Sign in to see My learning: two upcoming sessions, a waitlist,"
         )
         self.stdout.write(
-            "  past sessions and certificates, one of them for the Local Executive Training "
-            "program."
+            "  past sessions and certificates, one of them in French and one for the Local "
+            "Executive Training program."
         )
         self.stdout.write("")
         self.stdout.write(heading("Anyone:"))
