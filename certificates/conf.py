@@ -7,14 +7,16 @@ from django.conf import settings
 from wagtail.models import Site
 
 
-def issuer_name():
-    """The organisation that issues certificates, as printed on them and on their verification
-    page.
+def issuer_name(language=None):
+    """The organisation that issues certificates, as printed on them (in ``language``) and on
+    their verification page.
 
     ``CERTIFICATES_ISSUER`` names it outright. Otherwise ``CERTIFICATES_ISSUER_SETTING``, a
     dotted ``"app_label.ModelName.field"`` of a Wagtail site setting (such as
     ``"home.OrganisationSettings.name"``), is read for the default site, so that staff edit it
-    in the admin. Failing both, the default site's name, then ``WAGTAIL_SITE_NAME``.
+    in the admin; a field of the same name ending in the language's code (``name_fr``), when
+    filled in, names it in that language. Failing both, the default site's name, then
+    ``WAGTAIL_SITE_NAME``.
     """
     fixed = getattr(settings, "CERTIFICATES_ISSUER", "")
     if fixed:
@@ -23,7 +25,10 @@ def issuer_name():
     setting_path = getattr(settings, "CERTIFICATES_ISSUER_SETTING", "")
     if setting_path and site is not None:
         model_label, _dot, field = setting_path.rpartition(".")
-        value = getattr(apps.get_model(model_label).for_site(site), field, "")
+        organisation = apps.get_model(model_label).for_site(site)
+        value = (language and getattr(organisation, f"{field}_{language}", "")) or getattr(
+            organisation, field, ""
+        )
         if value:
             return str(value)
     if site is not None and site.site_name:

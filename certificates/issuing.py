@@ -308,9 +308,9 @@ def issue_for_session(session_id, *, user=None):
             to_issue = [e for e in completed if _needs_issuing(current.get(e.pk))]
             if to_issue:
                 names = facilitator_names(session)
-                issuer = conf.issuer_name()
                 template = CertificateTemplate.default()
                 language = certificate_language(session.language)
+                issuer = conf.issuer_name(language)
                 title = workshop.in_language(language).title
                 for enrollment in to_issue:
                     certificate = _save_new(
@@ -382,7 +382,7 @@ def issue_for_enrollment(enrollment_id, *, user, language=None):
                 title=workshop.in_language(language).title,
                 language=language,
                 names=facilitator_names(session),
-                issuer=conf.issuer_name(),
+                issuer=conf.issuer_name(language),
                 template=CertificateTemplate.default(),
                 user=user,
                 replaces=current,
@@ -473,12 +473,10 @@ def _issue_program_certificates(participants, programs, *, user):
                 earned.append((participant, program, requirements, max(days), previous))
     if not earned:
         return []
-    issuer = conf.issuer_name()
     template = CertificateTemplate.default()
-    titles = _program_titles(
-        {program for _participant, program, *_rest in earned},
-        {certificate_language(participant.preferred_language) for participant, *_ in earned},
-    )
+    languages = {certificate_language(participant.preferred_language) for participant, *_ in earned}
+    titles = _program_titles({program for _participant, program, *_rest in earned}, languages)
+    issuers = {language: conf.issuer_name(language) for language in languages}
     issued = []
     for participant, program, requirements, day, previous in earned:
         language = certificate_language(participant.preferred_language)
@@ -492,7 +490,7 @@ def _issue_program_certificates(participants, programs, *, user):
                 title=titles.get((program.translation_key, language), program.title),
                 hours=Decimal(sum(r.workshop.duration_hours for r in requirements)),
                 completed_on=day,
-                issuer_name=issuer,
+                issuer_name=issuers[language],
                 language=language,
                 template=template,
                 issued_by=user,

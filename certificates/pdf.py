@@ -229,7 +229,7 @@ def sample_certificate(template, *, language="en"):
         hours=Decimal(6),
         completed_on=timezone.localdate(),
         facilitator_names="Jordan Lee, Sam Roy",
-        issuer_name=conf.issuer_name(),
+        issuer_name=conf.issuer_name(language),
         language=language,
         template=template,
     )

@@ -2,9 +2,10 @@
 
 from django.db import models
 from django.db.models import Prefetch
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -85,6 +86,12 @@ class OrganisationSettings(BaseSiteSetting):
     """Who runs this site: shown in the header, footer, emails and certificates."""
 
     name = models.CharField(_("organisation name"), max_length=200, default="Union Education")
+    name_fr = models.CharField(
+        _("organisation name in French"),
+        max_length=200,
+        blank=True,
+        help_text=_("On pages, emails and certificates in French; the name above when empty."),
+    )
     logo = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("logo"),
@@ -101,7 +108,7 @@ class OrganisationSettings(BaseSiteSetting):
     )
 
     panels = [
-        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("name_fr")]),
         FieldPanel("logo", widget=ImageChooser),
         FieldPanel("contact_email"),
         FieldPanel("staff_notification_emails"),
@@ -109,3 +116,15 @@ class OrganisationSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("organisation")
+
+    def name_in(self, language):
+        """The organisation's name in ``language`` ("en" or "fr"): the French name, when there
+        is one, for French."""
+        if language == "fr" and self.name_fr.strip():
+            return self.name_fr
+        return self.name
+
+    @property
+    def shown_name(self):
+        """The name in the active language, as pages show it."""
+        return self.name_in((get_language() or "").split("-")[0])

@@ -11,7 +11,10 @@ from home.translators import TRANSLATORS_GROUP
 
 from .data import content
 
-ORGANISATION = content("union")["organisation"]
+# The organisation, with its name in French (``fr/union.toml``).
+ORGANISATION = content("union")["organisation"] | {
+    "name_fr": content("fr/union")["organisation"]["name"]
+}
 HOME_PAGE = content("union")["home_page"]
 WORKSHOP_INDEX = content("union")["workshop_index"]
 

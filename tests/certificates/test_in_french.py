@@ -15,6 +15,7 @@ from certificates.issuing import issue_for_enrollment
 from certificates.models import Certificate, CertificateTemplate
 from courses.choices import Language
 from courses.models import ProgramRequirement
+from home.models import OrganisationSettings
 from tests.certificates.builders import PRESENT, days_ago, enrol
 from tests.factories import (
     EnrollmentFactory,
@@ -136,6 +137,25 @@ def test_a_french_session_prints_a_certificate_wholly_in_french(
     assert certificate.local_name == "Section locale 3247, Hamilton Health Care"
     text = pdf_text(pdf.render_certificate(certificate))
     assert_wholly_french(text, CERTIFICATE_IN_ENGLISH, CERTIFICATE_IN_FRENCH)
+
+
+def test_the_organisation_is_named_in_the_certificates_language(
+    french_session, french_page, facilitator, close, local, site_root
+):
+    organisation = OrganisationSettings.for_site(site_root)
+    organisation.name, organisation.name_fr = "Union Education", "Éducation syndicale"
+    organisation.save()
+
+    french = close_with_marie(french_session, facilitator, close, local)
+    english = issue_for_enrollment(
+        completed_by_marie(SessionFactory(workshop=french_session.workshop), local).pk,
+        user=None,
+    )
+
+    assert (french.issuer_name, english.issuer_name) == ("Éducation syndicale", "Union Education")
+    text = pdf_text(pdf.render_certificate(french)).casefold()  # printed in capitals
+    assert "éducation syndicale" in text
+    assert "union education" not in text
 
 
 def test_an_english_session_prints_in_english_for_a_french_reader(

@@ -381,3 +381,15 @@ def test_the_translators_snippet_listing_takes_no_password_sent_with_the_request
 
     assert response.status_code in (401, 403)
     assert "Steward Program" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_organisation_is_named_in_the_pages_language(demo, client):
+    """The demo names the union in French too (Settings → Organisation)."""
+    english = client.get("/en/").content.decode()
+    french = client.get("/fr/").content.decode()
+
+    assert "· Union Education</title>" in english
+    assert "Éducation syndicale" not in english
+    assert "· Éducation syndicale</title>" in french
+    assert "Union Education" not in french
