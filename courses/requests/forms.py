@@ -4,6 +4,7 @@ import datetime
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
+from wagtail.coreutils import get_supported_content_language_variant
 
 from ..admin_forms import (
     KeyCheckedModelChoiceField,
@@ -22,7 +24,7 @@ from ..admin_forms import (
     zone_choice_field,
 )
 from ..choices import DeliveryFormat, Language, RequestStatus
-from ..models import WorkshopPage
+from ..models import WorkshopPage, in_language
 from ..models.requests import MAX_PARTICIPANTS, MIN_PARTICIPANTS
 from ..sessions.forms import HoneypotMixin, MemberEmailField, find_local
 from ..sessions.scheduling import (
@@ -54,9 +56,27 @@ PARTICIPANTS_MESSAGE = lazy(_participants_message, str)()
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def default_language():
+    """The language code of the site's default locale (without asking the database)."""
+    return get_supported_content_language_variant(settings.LANGUAGE_CODE)
+
+
 def requestable_workshops():
-    """Live, public workshops offered on request, by title."""
-    return WorkshopPage.objects.live().public().filter(offered_on_request=True).order_by("title")
+    """Live, public workshops offered on request, by title: their pages in the default language,
+    on which requests are recorded (the form names each in the reader's language)."""
+    return (
+        WorkshopPage.objects.live()
+        .public()
+        .filter(offered_on_request=True, locale__language_code=default_language())
+        .order_by("title")
+    )
+
+
+def requestable_workshop(workshops, page):
+    """The workshop of ``workshops`` that ``page`` (a workshop's page in any language) is."""
+    if page is None:
+        return None
+    return workshops.filter(translation_key=page.translation_key).first()
 
 
 def check_phone(value):
@@ -97,6 +117,18 @@ def check_distinct_dates(form, names):
 
 
 class WorkshopChoiceField(forms.ModelChoiceField):
+    """Workshops in the default language, each named and sorted by its title in the reader's."""
+
+    def offer_in_language(self):
+        workshops = list(self.queryset)
+        shown = in_language(workshops)
+        titles = sorted(
+            ((shown.get(w.translation_key, w).title, w.pk) for w in workshops),
+            key=lambda choice: choice[0].casefold(),
+        )
+        empty = [] if self.empty_label is None else [("", self.empty_label)]
+        self.choices = empty + [(pk, title) for title, pk in titles]
+
     def label_from_instance(self, obj):
         return obj.title
 
@@ -242,6 +274,7 @@ class SessionRequestForm(HoneypotMixin, forms.Form):
         self.fields["workshop"].queryset = (
             workshops if workshops is not None else requestable_workshops()
         )
+        self.fields["workshop"].offer_in_language()
         language = (get_language() or "").split("-")[0]
         if language in Language.values and not self.initial.get("language"):
             self.fields["language"].initial = language

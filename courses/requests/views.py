@@ -10,12 +10,12 @@ from wagtail.models import Site
 
 from ..choices import RequestStatus
 from ..mail import education_contact_email
-from ..models import Local, SessionRequest
+from ..models import Local, SessionRequest, WorkshopPage
 from ..ratelimits import hit, hit_all, rate_limited_response
 from ..sessions.forms import local_choice_label
 from ..sessions.views import participant_of
 from .emails import request_from_status_token, request_status_token
-from .forms import SessionRequestForm, requestable_workshops
+from .forms import SessionRequestForm, requestable_workshop, requestable_workshops
 from .rules import status_history, submit_request
 
 #: Where the browser session keeps the requests sent from it, so that the thank-you page shows
@@ -35,9 +35,10 @@ def session_request_form(request, page):
     workshops = requestable_workshops()
     chosen = None
     if (slug := request.GET.get("workshop")) and slug_re.fullmatch(slug):
-        chosen = workshops.filter(slug=slug).first()
+        # The slug of the workshop's page in any language.
+        chosen = requestable_workshop(workshops, WorkshopPage.objects.filter(slug=slug).first())
     if chosen is None and page.default_workshop_id:
-        chosen = workshops.filter(pk=page.default_workshop_id).first()
+        chosen = requestable_workshop(workshops, page.default_workshop)
     if chosen is not None:
         initial["workshop"] = chosen.pk
     participant = participant_of(request.user)

@@ -20,6 +20,7 @@ from tests.factories import (
     SessionRequestFactory,
     SessionRequestPageFactory,
     WorkshopPageFactory,
+    translate_page,
 )
 
 FORM_URL = "/en/request-a-session/"
@@ -30,8 +31,9 @@ ROLES = ["anonymous", "participant", "another_participant", "facilitator", "staf
 #: 13 on SQLite: the site, routing to the page (4), view restrictions (2), the workshops
 #: offered on request (4: the one chosen first, whether there are any, the list of choices),
 #: site settings, the locals. Then 16 for the two languages: the page's translations, the home
-#: and catalogue links in the reader's language, and the locale of the page's language.
-FORM_MAX_QUERIES = 16
+#: and catalogue links in the reader's language, and the locale of the page's language; and 17
+#: with the workshops' titles in the reader's language.
+FORM_MAX_QUERIES = 17
 
 
 @pytest.fixture
@@ -407,3 +409,53 @@ def test_the_form_costs_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert len(response.context["form"].fields["workshop"].queryset) == size + 1
+
+
+# In French
+
+
+@pytest.fixture
+def french_page(page, workshop, catalogue):
+    """The request page and the workshop in French, and a second workshop not translated."""
+    WorkshopPageFactory(
+        parent=catalogue, title="Bargaining Basics", slug="bargaining", offered_on_request=True
+    )
+    translate_page(workshop, title="Planification stratégique", slug="planification-strategique")
+    return translate_page(page, title="Demander une séance", slug="demander-une-seance")
+
+
+@pytest.mark.django_db
+def test_the_french_form_offers_each_workshop_once_by_its_french_title(
+    client, french_page, workshop
+):
+    form = client.get(french_page.url).context["form"]
+
+    choices = [(str(value), label) for value, label in form.fields["workshop"].choices if value]
+    assert [label for _value, label in choices] == [
+        "Bargaining Basics",  # not translated: named in English
+        "Planification stratégique",
+    ]
+    assert choices[1][0] == str(workshop.pk)
+    assert form["workshop"].value() == workshop.pk  # the page's default, in the default language
+
+
+@pytest.mark.django_db
+def test_a_link_from_the_french_workshop_page_chooses_that_workshop(
+    client, french_page, workshop, catalogue
+):
+    form = client.get(french_page.url + "?workshop=planification-strategique").context["form"]
+
+    assert form["workshop"].value() == workshop.pk
+
+
+@pytest.mark.django_db
+def test_a_request_in_french_is_recorded_on_the_workshop_in_the_default_language(
+    client, french_page, workshop, local
+):
+    french_workshop = workshop.get_translation(french_page.locale)
+
+    refused = client.post(french_page.url, form_data(french_workshop))
+    client.post(french_page.url, form_data(workshop))
+
+    assert "workshop" in errors_of(refused)
+    assert SessionRequest.objects.get().workshop_id == workshop.pk
