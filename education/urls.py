@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from facilitators.views import FacilitatorLoginView
@@ -14,8 +15,11 @@ from search import views as search_views
 from .views import (
     PasswordResetConfirmView,
     PasswordResetView,
+    SubmitSnippetTranslationView,
     TranslatableSnippetsApi,
+    UpdateTranslationsView,
     healthz,
+    localize_translations_report,
 )
 
 urlpatterns = [
@@ -35,6 +39,22 @@ urlpatterns = [
     path(
         "admin/localize/api/snippets/<slug:app_label>/<slug:model_name>/<str:pk>/",
         TranslatableSnippetsApi.as_view({"get": "retrieve"}),
+    ),
+    # Translating and syncing a snippet, for those who may change it.
+    path(
+        "admin/localize/submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/",
+        require_admin_access(SubmitSnippetTranslationView.as_view()),
+    ),
+    path(
+        "admin/localize/update/<int:translation_source_id>/",
+        require_admin_access(UpdateTranslationsView.as_view()),
+    ),
+    path(
+        "admin/localize/reports/translations/", require_admin_access(localize_translations_report)
+    ),
+    path(
+        "admin/localize/reports/translations/results/",
+        require_admin_access(localize_translations_report),
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

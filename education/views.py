@@ -1,14 +1,18 @@
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from wagtail.admin.views import account
-from wagtail.models import TranslatableMixin
+from wagtail.models import Page, TranslatableMixin
+from wagtail.snippets.views.snippets import get_snippet_model_from_url_params
 
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission, IsAuthenticated
-from wagtail_localize.views import snippets_api
+from wagtail_localize.models import TranslationSource
+from wagtail_localize.views import snippets_api, submit_translations, update_translations
 
 from courses.ratelimits import hit, hit_all, rate_limited_response
 
@@ -79,3 +83,45 @@ class TranslatableSnippetsApi(snippets_api.SnippetViewSet):
         return viewset.permission_policy.instances_user_has_any_permission_for(
             self.request.user, ["view", "change"]
         )
+
+
+def may_change_snippets(user, model):
+    """Whether ``user`` may change records of the snippet ``model`` (its permission policy)."""
+    viewset = getattr(model, "snippet_viewset", None)
+    return viewset is not None and viewset.permission_policy.user_has_permission(user, "change")
+
+
+class SubmitSnippetTranslationView(submit_translations.SubmitSnippetTranslationView):
+    """wagtail-localize's form translating a snippet, for those who may change that snippet.
+
+    As it comes, holding the "submit translation" permission is enough, so a translator with no
+    right over programs could create their French copies.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        model = get_snippet_model_from_url_params(kwargs["app_label"], kwargs["model_name"])
+        if not may_change_snippets(request.user, model):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class UpdateTranslationsView(update_translations.UpdateTranslationsView):
+    """wagtail-localize's "Sync translations": a snippet's, for those who may change that
+    snippet (a page's, as it comes, for those who may submit translations)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        source = get_object_or_404(TranslationSource, pk=kwargs["translation_source_id"])
+        model = source.specific_content_type.model_class()
+        if (
+            model is not None
+            and not issubclass(model, Page)
+            and not may_change_snippets(request.user, model)
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def localize_translations_report(request):
+    """wagtail-localize's own list of translations, which names every translated object to anyone
+    with admin access, leads to the site's Translations report and its permission check."""
+    return redirect("translation_report:index")

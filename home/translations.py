@@ -446,9 +446,16 @@ class RowLinks:
             )
         return self.snippet_permissions[model]
 
+    def can_sync(self, row):
+        """A page's translation is synced by who may edit it; a snippet's, by who may change
+        snippets of its kind (as ``education.views.UpdateTranslationsView`` asks)."""
+        if row.kind == Kind.PAGE:
+            return row.translation is not None and self.can_edit_page(row.translation)
+        return self.can_change_snippets(row.model)
+
     def __call__(self, row):
         links = self.page_links(row) if row.kind == Kind.PAGE else self.snippet_links(row)
-        if row.state == State.OUT_OF_DATE and row.follows_source:
+        if row.state == State.OUT_OF_DATE and row.follows_source and self.can_sync(row):
             url = reverse("wagtail_localize:update_translations", args=[row.translation_source_id])
             links.append((_("Sync"), f"{url}?{urlencode({'next': self.back_url})}"))
         return links

@@ -36,7 +36,8 @@ def session_request_form(request, page):
     chosen = None
     if (slug := request.GET.get("workshop")) and slug_re.fullmatch(slug):
         # The slug of the workshop's page in any language.
-        chosen = requestable_workshop(workshops, WorkshopPage.objects.filter(slug=slug).first())
+        pages = WorkshopPage.objects.filter(slug=slug).values("translation_key")
+        chosen = workshops.filter(translation_key__in=pages).first()
     if chosen is None and page.default_workshop_id:
         chosen = requestable_workshop(workshops, page.default_workshop)
     if chosen is not None:

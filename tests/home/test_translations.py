@@ -17,7 +17,7 @@ import polib
 import pytest
 from wagtail_localize.models import Translation, TranslationSource
 
-from courses.models import WorkshopOutcome
+from courses.models import Program, WorkshopOutcome
 from home import translations
 from home.translations import State, snippet_rows
 from home.translators import TRANSLATORS_GROUP, language_tree_tops
@@ -517,3 +517,71 @@ def test_the_report_costs_the_same_queries_whatever_the_number_of_pages(
     # translations, wagtail-localize's records, the snippets' the same, the admin's menus.
     with django_assert_max_num_queries(24):
         client.get(URL)
+
+
+# Snippets are translated by those who may change them
+
+
+def program_submit_url(program):
+    return reverse(
+        "wagtail_localize:submit_snippet_translation", args=["courses", "program", program.pk]
+    )
+
+
+@pytest.mark.django_db
+def test_a_translator_may_not_translate_a_program(client_as, translator, french):
+    """Translators hold no right over programs: wagtail-localize's form alone would let them
+    make the French copy."""
+    program = ProgramFactory(title="Bargaining Program")
+    client = client_as(translator)
+
+    page = client.get(program_submit_url(program))
+    sent = client.post(program_submit_url(program), {"locales": [french.pk]})
+
+    # Refused as the admin refuses: sent to the dashboard with a message.
+    assert [(r.status_code, r["Location"]) for r in (page, sent)] == [(302, "/admin/")] * 2
+    assert Program.objects.filter(translation_key=program.translation_key).count() == 1
+
+
+@pytest.mark.django_db
+def test_staff_translate_a_program(client_as, staff, french):
+    program = ProgramFactory(title="Bargaining Program")
+
+    response = client_as(staff).post(program_submit_url(program), {"locales": [french.pk]})
+
+    assert response.status_code == 302
+    assert program.get_translation(french).title == "Bargaining Program"
+
+
+@pytest.mark.django_db
+def test_only_who_may_change_programs_syncs_a_programs_translation(
+    client_as, translator, staff, french
+):
+    program = ProgramFactory(title="Bargaining Program")
+    source, _created = TranslationSource.get_or_create_from_instance(program)
+    Translation.objects.create(source=source, target_locale=french).save_target(publish=True)
+    program.description = "A new sentence."
+    program.save()
+    url = reverse("wagtail_localize:update_translations", args=[source.pk])
+
+    assert client_as(translator).get(url)["Location"] == "/admin/"  # refused
+    assert client_as(staff).get(url).status_code == 200
+    translator_row = row_of(report(client_as(translator), kind="snippet"), program)
+    staff_row = row_of(report(client_as(staff), kind="snippet"), program)
+    assert translator_row.state == staff_row.state == State.OUT_OF_DATE
+    assert "Sync" not in links(translator_row)
+    assert "Sync" in links(staff_row)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["", "results/"])
+def test_wagtail_localizes_own_report_leads_to_the_translations_report(
+    client_as, facilitator, staff, path
+):
+    """It names every translated object to anyone with admin access."""
+    old = f"/admin/localize/reports/translations/{path}"
+
+    assert client_as(staff).get(old).url == URL
+    response = client_as(facilitator).get(old, follow=True)
+    # Refused there: sent on to the dashboard.
+    assert [url for url, _status in response.redirect_chain] == [URL, "/admin/"]
