@@ -27,6 +27,7 @@ from wagtail.admin.filters import DateRangePickerWidget, MultipleUserFilter
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import get_form_for_model
 from wagtail.admin.views.generic import history
+from wagtail.coreutils import get_content_languages
 from wagtail.models import Locale
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views import snippets
@@ -90,6 +91,26 @@ class ChooserViewSet(SnippetChooserViewSet):
 
 
 # History
+
+
+class KnownLocaleMixin:
+    """Wagtail looks up the ``locale`` an address asks for as it is typed: a code of no content
+    language (with a NUL byte, which PostgreSQL refuses) would fail in the database rather than
+    be not found."""
+
+    def get_locale(self):
+        code = self.request.GET.get("locale")
+        if code and code not in get_content_languages():
+            raise Http404
+        return super().get_locale()
+
+
+class IndexView(KnownLocaleMixin, snippets.IndexView):
+    pass
+
+
+class SnippetCreateView(KnownLocaleMixin, snippets.CreateView):
+    pass
 
 
 class DefaultLanguageMixin:
@@ -202,6 +223,8 @@ class SnippetViewSet(snippets.SnippetViewSet):
     """
 
     chooser_viewset_class = ChooserViewSet
+    index_view_class = IndexView
+    add_view_class = SnippetCreateView
     history_view_class = HistoryView
     delete_view_class = DeleteView
 
