@@ -14,10 +14,13 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import translation
 
+from wagtail import hooks
 from wagtail.models import Page, Site
 
 import pytest
 
+from certificates.views import my_learning_section
+from courses.sessions.views import MY_LEARNING_HOOK
 from tests.factories import (
     FacilitatorFactory,
     HomePageFactory,
@@ -173,3 +176,13 @@ def client_as(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def my_learning_certificates():
+    """The certificates section in My learning, registered as the site's hooks do."""
+    if my_learning_section in hooks.get_hooks(MY_LEARNING_HOOK):
+        yield
+        return
+    with hooks.register_temporarily(MY_LEARNING_HOOK, my_learning_section):
+        yield

@@ -13,15 +13,10 @@ from urllib.parse import urlsplit
 
 from django.utils import timezone
 
-from wagtail import hooks
-
-import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from certificates.models import Certificate
-from certificates.views import my_learning_section
-from courses.sessions.views import MY_LEARNING_HOOK
 from tests.factories import (
     PASSWORD,
     EnrollmentFactory,
@@ -52,18 +47,8 @@ def started_today():
     return max(now - timedelta(hours=1), midnight).replace(second=0, microsecond=0)
 
 
-@pytest.fixture
-def certificates_in_my_learning():
-    """The certificates section in My learning, as the site's hooks register it."""
-    if my_learning_section in hooks.get_hooks(MY_LEARNING_HOOK):
-        yield
-        return
-    with hooks.register_temporarily(MY_LEARNING_HOOK, my_learning_section):
-        yield
-
-
 def test_a_member_downloads_their_certificate_and_verifies_it(
-    page, browser, live_server, catalogue, mailoutbox, certificates_in_my_learning
+    page, browser, live_server, catalogue, mailoutbox, my_learning_certificates
 ):
     # Build and read everything before the browser starts asking the live server for pages.
     facilitator = make_facilitator_user(username="facilitator", first_name="Fran")

@@ -14,18 +14,13 @@ from urllib.parse import urlsplit
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from wagtail import hooks
-
-import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from certificates.models import Certificate
-from certificates.views import my_learning_section
 from courses.attendance.rules import close_session, mark_attendance
 from courses.choices import AttendanceStatus, EnrollmentStatus, Language
 from courses.models import Enrollment, Session
-from courses.sessions.views import MY_LEARNING_HOOK
 from tests.courses.calendars import attachment
 from tests.factories import (
     LocalFactory,
@@ -108,18 +103,8 @@ def hold_session_now(session):
     Session.objects.get(pk=session.pk).save()  # its start and end follow its parts
 
 
-@pytest.fixture
-def certificates_in_my_learning():
-    """The certificates section in My learning, as the site's hooks register it."""
-    if my_learning_section in hooks.get_hooks(MY_LEARNING_HOOK):
-        yield
-        return
-    with hooks.register_temporarily(MY_LEARNING_HOOK, my_learning_section):
-        yield
-
-
 def test_a_member_does_everything_in_french(
-    page, live_server, catalogue, mailoutbox, certificates_in_my_learning
+    page, live_server, catalogue, mailoutbox, my_learning_certificates
 ):
     # Build and read everything before the browser starts asking the live server for pages.
     facilitator = make_facilitator_user(username="facilitator", first_name="Luc")

@@ -1,13 +1,9 @@
 """Fixtures of the certificates tests: a workshop, last week's session of it with its
 facilitator, and closing a session the way a facilitator does."""
 
-from wagtail import hooks
-
 import pytest
 
-from certificates.views import my_learning_section
 from courses.attendance.rules import close_session, mark_attendance
-from courses.sessions.views import MY_LEARNING_HOOK
 from tests.certificates.builders import days_ago
 from tests.factories import SessionFactory, WorkshopPageFactory
 
@@ -46,13 +42,3 @@ def close(django_capture_on_commit_callbacks):
             return close_session(session.pk, user=user, mark_unmarked_absent=True)
 
     return close_with
-
-
-@pytest.fixture
-def my_learning_certificates():
-    """The certificates section registered in My learning, as the site's hooks do."""
-    if my_learning_section in hooks.get_hooks(MY_LEARNING_HOOK):
-        yield
-        return
-    with hooks.register_temporarily(MY_LEARNING_HOOK, my_learning_section):
-        yield
