@@ -26,11 +26,10 @@ def issuer_name(language=None):
     if setting_path and site is not None:
         model_label, _dot, field = setting_path.rpartition(".")
         organisation = apps.get_model(model_label).for_site(site)
-        value = (language and getattr(organisation, f"{field}_{language}", "")) or getattr(
-            organisation, field, ""
-        )
+        in_language = str(getattr(organisation, f"{field}_{language}", "") if language else "")
+        value = in_language.strip() or str(getattr(organisation, field, "")).strip()
         if value:
-            return str(value)
+            return value
     if site is not None and site.site_name:
         return site.site_name
     return getattr(settings, "WAGTAIL_SITE_NAME", "")

@@ -15,6 +15,7 @@ from courses.admin_widgets import InlinePanel
 from courses.attendance.rules import can_take_attendance
 from courses.choices import Language
 from courses.models import Session
+from courses.page_permissions import PrivacyFollowsSource
 from courses.validators import fits_key
 
 from .agenda import agenda_context, default_parts, session_parts, timeline
@@ -126,7 +127,7 @@ def facilitators_who_deliver(users, workshop=None, language=None):
     return users
 
 
-class FacilitatorGuidePage(Page):
+class FacilitatorGuidePage(PrivacyFollowsSource, Page):
     """The private guide to delivering one workshop: agenda, materials, activities, handouts.
 
     It lives under its workshop (``/workshops/<slug>/guide/``) and is readable only by

@@ -39,6 +39,31 @@ def restrict_guide(page):
     return restriction
 
 
+def restriction_key(restriction):
+    """What a restriction admits: its type, password and groups."""
+    return (
+        restriction.restriction_type,
+        restriction.password,
+        frozenset(group.pk for group in restriction.groups.all()),
+    )
+
+
+def drop_duplicate_restriction(restriction):
+    """Delete ``restriction`` if its page already holds another one that admits the same
+    people, and say whether it did.
+
+    A guide is made private the moment it is saved; when Wagtail copies a guide (to translate
+    it, or to another workshop) it then copies the original's restriction too. Two restrictions
+    alike would make "public" in the privacy dialog remove one and leave the guide private.
+    """
+    others = restriction.page.view_restrictions.exclude(pk=restriction.pk)
+    key = restriction_key(restriction)
+    if any(restriction_key(other) == key for other in others.prefetch_related("groups")):
+        restriction.delete()
+        return True
+    return False
+
+
 def is_guide_reader(user):
     """True for active superusers and the active users who hold :data:`GUIDE_READER_PERMISSION`
     (members of the facilitators or staff groups)."""

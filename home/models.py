@@ -18,9 +18,10 @@ from courses.models import (
     sessions_of_workshops,
     show_programs,
 )
+from courses.page_permissions import PrivacyFollowsSource
 
 
-class HomePage(Page):
+class HomePage(PrivacyFollowsSource, Page):
     """The landing page: what the education program offers, its programs and the catalogue."""
 
     heading = models.CharField(_("heading"), max_length=200)
@@ -90,7 +91,7 @@ class OrganisationSettings(BaseSiteSetting):
         _("organisation name in French"),
         max_length=200,
         blank=True,
-        help_text=_("On pages, emails and certificates in French; the name above when empty."),
+        help_text=_("On pages and certificates in French; the name above when empty."),
     )
     logo = models.ForeignKey(
         "wagtailimages.Image",

@@ -297,16 +297,22 @@ def fill_page_row(row, translation, sync):
     if translation is None or translation.alias_of_id is not None:
         row.state = State.NOT_TRANSLATED
         return
+    record_translation(row, translation, sync)
+    if sync is None:
+        row.synced_at = latest(
+            translation.latest_revision_created_at, translation.last_published_at
+        )
+    row.state = state_of(changed_after(row.source_changed_at, row.synced_at), sync)
+
+
+def record_translation(row, translation, sync):
+    """Set on ``row`` its ``translation`` and, when wagtail-localize keeps it in step with its
+    source (``sync``), the source it follows and when it last took it in."""
     row.translation = translation
     if sync is not None:
         row.follows_source = True
         row.translation_source_id = sync.source_id
         row.synced_at = sync.last_updated_at
-    else:
-        row.synced_at = latest(
-            translation.latest_revision_created_at, translation.last_published_at
-        )
-    row.state = state_of(changed_after(row.source_changed_at, row.synced_at), sync)
 
 
 def row_of_translated_page(page):
@@ -390,11 +396,7 @@ def fill_snippet_row(row, translation, sync, changed):
     if translation is None:
         row.state = State.NOT_TRANSLATED
         return
-    row.translation = translation
-    if sync is not None:
-        row.follows_source = True
-        row.translation_source_id = sync.source_id
-        row.synced_at = sync.last_updated_at
+    record_translation(row, translation, sync)
     row.state = state_of(changed, sync)
 
 

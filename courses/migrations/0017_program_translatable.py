@@ -1,10 +1,27 @@
 """The locale and translation key are required, and unique together, as on every translatable
-model; a program's title and slug are unique in its language."""
+model; a program's title and slug are unique in its language.
+
+Going back, titles and slugs become unique across languages again: the programs' translations
+are deleted first (their workshops' pages keep no program), the programs of the default
+language are kept."""
 
 import uuid
 
 import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
+
+from wagtail.coreutils import get_supported_content_language_variant
+
+
+def drop_translations(apps, schema_editor):
+    program_model = apps.get_model("courses", "program")
+    first = program_model.objects.order_by("pk").values_list("locale_id", flat=True).first()
+    locale_model = apps.get_model("wagtailcore", "locale")
+    code = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    default = locale_model.objects.filter(language_code=code).values_list("pk", flat=True)
+    default_id = default.first() or first
+    program_model.objects.exclude(locale_id=default_id).delete()
 
 
 class Migration(migrations.Migration):
@@ -53,4 +70,5 @@ class Migration(migrations.Migration):
                 fields=("slug", "locale"), name="unique_program_slug"
             ),
         ),
+        migrations.RunPython(migrations.RunPython.noop, drop_translations),
     ]

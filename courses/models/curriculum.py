@@ -26,6 +26,7 @@ from .. import conf
 from ..admin_widgets import InlinePanel
 from ..blocks import CurriculumBlock, total_minutes
 from ..choices import Audience
+from ..page_permissions import PrivacyFollowsSource
 from .sessions import Session
 
 try:  # wagtail-localize, when the site translates with it, keeps translations in step
@@ -216,7 +217,7 @@ class ProgramRequirement(Orderable):
         ]
 
 
-class WorkshopIndexPage(Page):
+class WorkshopIndexPage(PrivacyFollowsSource, Page):
     """The public catalogue of workshops, at /workshops/."""
 
     introduction = models.TextField(_("introduction"), blank=True)
@@ -416,7 +417,7 @@ def declared_parent_models(model):
         return []
 
 
-class WorkshopPage(Page):
+class WorkshopPage(PrivacyFollowsSource, Page):
     """One workshop of the catalogue: what it covers, for whom, and its timed curriculum.
 
     The curriculum's module minutes must add up to the workshop's duration to be published.

@@ -19,6 +19,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from ..choices import DeliveryFormat, Language, RequestStatus
+from ..page_permissions import PrivacyFollowsSource
 from .sessions import bump_version
 
 #: The fewest and most participants a local may ask a tailored session for.
@@ -176,7 +177,7 @@ class SessionRequest(models.Model):
         return self.status in (RequestStatus.NEW, RequestStatus.IN_REVIEW)
 
 
-class SessionRequestPage(RoutablePageMixin, Page):
+class SessionRequestPage(PrivacyFollowsSource, RoutablePageMixin, Page):
     """The public form at /request-a-session/ where a local asks for a tailored session.
 
     Staff edit its introduction and the thank-you text shown once a request is sent, and choose

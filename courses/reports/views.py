@@ -30,6 +30,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
+from wagtail.models import Locale
 from wagtail.permissions import policy_registry
 
 import django_filters
@@ -65,6 +66,12 @@ class DateColumn(Column):
         return date_format(value, "DATE_FORMAT") if value else ""
 
 
+def source_workshops():
+    """The workshops by their pages in the default language, which sessions and requests name
+    (a translation is not another workshop)."""
+    return WorkshopPage.objects.filter(locale=Locale.get_default()).order_by("title")
+
+
 class ReportFilterSet(WagtailFilterSet):
     """The filters every report offers. The views read the cleaned values and apply them inside
     their aggregates (see :meth:`EducationReportView.conditions`), not as plain filters."""
@@ -74,7 +81,7 @@ class ReportFilterSet(WagtailFilterSet):
         label=_("Program"), queryset=Program.objects.in_default_language(), method="keep"
     )
     workshop = ModelChoiceFilter(
-        label=_("Workshop"), queryset=WorkshopPage.objects.order_by("title"), method="keep"
+        label=_("Workshop"), queryset=lambda request: source_workshops(), method="keep"
     )
     language = django_filters.ChoiceFilter(
         label=_("Language"), choices=Language.choices, empty_label=_("All"), method="keep"
@@ -646,7 +653,7 @@ class DemandReportView(EducationReportView):
             requests = requests.filter(language=conditions.language)
         if conditions.division:
             requests = requests.filter(local__division=conditions.division)
-        workshops = WorkshopPage.objects.all()
+        workshops = source_workshops()
         if conditions.program:
             workshops = workshops.filter(program=conditions.program)
         if conditions.workshop:

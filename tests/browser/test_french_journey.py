@@ -148,7 +148,9 @@ def test_a_member_does_everything_in_french(
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Consultez vos courriels")
     page.wait_for_load_state("networkidle")  # the server is idle: the database is ours again
-    [confirm_email] = emails_to(mailoutbox, MEMBER_EMAIL, f"Confirmez votre place : {FRENCH_TITLE}")
+    [confirm_email] = emails_to(
+        mailoutbox, MEMBER_EMAIL, f"Confirmez votre place\u00a0: {FRENCH_TITLE}"
+    )
     assert english_words_in(confirm_email.body, EMAIL_IN_ENGLISH) == []
     page.goto(on_live_server(CONFIRM_LINK.search(confirm_email.body).group()))
     page.get_by_role("button", name="Confirmer ma place").click()

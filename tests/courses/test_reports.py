@@ -24,6 +24,7 @@ from tests.factories import (
     UserFactory,
     WorkshopPageFactory,
     make_facilitator_user,
+    translate_page,
 )
 
 TORONTO = ZoneInfo("America/Toronto")
@@ -444,6 +445,24 @@ def test_demand_report(client_as, staff, year):
     assert [row.title for row in rows(response)] == ["Bullying", "Bargaining", "Strategic planning"]
     (chart,) = response.context["charts"]
     assert chart.rows == [["Bullying", "16.7 %", "2"], ["Bargaining", "75 %", "1"]]
+
+
+@pytest.mark.django_db
+def test_demand_report_counts_a_workshop_once_whatever_its_translations(client_as, staff, year):
+    """The French page of a workshop is not another workshop: neither a row of its own nor a
+    choice of the workshop filter."""
+    french_bullying = translate_page(year["bullying"], title="Harcèlement")
+    client = client_as(staff)
+
+    response = client.get(URL.format("demand"))
+    filtered = client.get(URL.format("demand"), {"workshop": year["bullying"].pk})
+    refused = client.get(URL.format("demand"), {"workshop": french_bullying.pk})
+
+    assert [row.title for row in rows(response)] == ["Bullying", "Bargaining", "Strategic planning"]
+    choices = {str(pk) for pk, _label in response.context["filters"].form["workshop"].field.choices}
+    assert str(year["bullying"].pk) in choices and str(french_bullying.pk) not in choices
+    assert [row.title for row in rows(filtered)] == ["Bullying"]
+    assert "workshop" in refused.context["filters"].form.errors
 
 
 @pytest.mark.django_db

@@ -224,7 +224,7 @@ def test_the_refusal_reads_in_the_admins_language(workshop, french):
         messages = refusal.value.messages
 
     assert messages == [
-        f"« {FRENCH_TITLE} » est la traduction (Français) de la page de l’atelier : "
+        f"« {FRENCH_TITLE} » est la traduction (Français) de la page de l’atelier\u00a0: "
         f"choisissez sa page d’origine (Anglais), « {ENGLISH_TITLE} »."
     ]
     assert field.clean(str(workshop.pk)) == workshop

@@ -3,6 +3,7 @@ whoever holds ``facilitators.read_guides``, which the migrations grant to both g
 guides answer a signed-in outsider with 403; the site's other restricted pages keep Wagtail's
 own answer, the log-in page."""
 
+import importlib
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import Group, Permission
@@ -26,6 +27,7 @@ from tests.factories import (
     WorkshopPageFactory,
     facilitators_group,
     staff_group,
+    translate_page,
 )
 
 GUIDE_TEXT = "Arrive an hour early to set up the room."
@@ -253,3 +255,58 @@ def test_other_restricted_pages_send_a_signed_in_outsider_to_log_in(
     location = urlsplit(response.url)
     assert location.path == reverse("wagtailadmin_login")
     assert f"next={page.url}" in location.query
+
+
+@pytest.mark.django_db
+def test_translating_a_guide_keeps_one_restriction_on_the_translation(workshop, guide):
+    french_guide = translate_page(guide, title="Guide d’animation")
+
+    restrictions = PageViewRestriction.objects.filter(page=french_guide)
+    assert restrictions.count() == 1
+    assert {group.name for group in restrictions.get().groups.all()} == {
+        FACILITATORS_GROUP,
+        STAFF_GROUP,
+    }
+
+
+@pytest.mark.django_db
+def test_copying_one_guide_to_another_workshop_keeps_one_restriction(catalogue, guide):
+    other = WorkshopPageFactory(parent=catalogue, title="Bargaining basics", slug="bargaining")
+
+    copy = guide.copy(to=other, update_attrs={"slug": "guide"})
+
+    assert PageViewRestriction.objects.filter(page=copy).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_different_restriction_added_to_a_guide_is_kept(guide):
+    login_only = PageViewRestriction.objects.create(
+        page=guide, restriction_type=PageViewRestriction.LOGIN
+    )
+    groups = PageViewRestriction.objects.create(
+        page=guide, restriction_type=PageViewRestriction.GROUPS
+    )
+    groups.groups.set([Group.objects.get(name=FACILITATORS_GROUP)])
+
+    assert set(PageViewRestriction.objects.filter(page=guide)) >= {login_only, groups}
+    assert PageViewRestriction.objects.filter(page=guide).count() == 3
+
+
+@pytest.mark.django_db
+def test_the_migration_drops_the_duplicates_copies_left_on_guides(guide):
+    from django.apps import apps
+
+    migration = importlib.import_module("facilitators.migrations.0008_one_restriction_per_guide")
+    first = PageViewRestriction.objects.get(page=guide)
+    duplicate = PageViewRestriction.objects.create(
+        page=guide, restriction_type=PageViewRestriction.GROUPS
+    )
+    # Written as the copies of older versions left them, without the signals of today.
+    PageViewRestriction.groups.through.objects.bulk_create(
+        PageViewRestriction.groups.through(pageviewrestriction=duplicate, group=group)
+        for group in first.groups.all()
+    )
+
+    migration.drop_duplicates(apps, None)
+
+    assert list(PageViewRestriction.objects.filter(page=guide)) == [first]

@@ -7,10 +7,11 @@ import io
 
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from wagtail.models import GroupPagePermission, Locale, Page
+from wagtail.models import GroupPagePermission, Locale, Page, PageViewRestriction
 from wagtail.test.utils.form_data import nested_form_data
 
 import polib
@@ -18,10 +19,12 @@ import pytest
 from wagtail_localize.models import Translation, TranslationSource
 
 from courses.models import Program, WorkshopOutcome
+from courses.page_permissions import privacy_source
 from home import translations
 from home.translations import State, snippet_rows
 from home.translators import TRANSLATORS_GROUP, language_tree_tops
 from tests.factories import (
+    FacilitatorGuidePageFactory,
     ProgramFactory,
     UserFactory,
     WorkshopPageFactory,
@@ -585,3 +588,66 @@ def test_wagtail_localizes_own_report_leads_to_the_translations_report(
     response = client_as(facilitator).get(old, follow=True)
     # Refused there: sent on to the dashboard.
     assert [url for url, _status in response.redirect_chain] == [URL, "/admin/"]
+
+
+@pytest.fixture
+def french_guide(workshop):
+    """A facilitator guide and its French translation, private as every guide is."""
+    guide = FacilitatorGuidePageFactory(parent=workshop)
+    return translate_page(guide, title="Guide d’animation")
+
+
+def privacy_url(page):
+    return reverse("wagtailadmin_pages:set_privacy", args=[page.pk])
+
+
+def test_a_translator_may_not_make_a_french_guide_public(client_as, translator, french_guide):
+    client = client_as(translator)
+    restriction = PageViewRestriction.objects.get(page=french_guide)
+
+    opened = client.get(privacy_url(french_guide))
+    made_public = client.post(privacy_url(french_guide), {"restriction_type": "none"})
+
+    assert (opened.status_code, opened["Location"]) == (302, "/admin/")
+    assert (made_public.status_code, made_public["Location"]) == (302, "/admin/")
+    assert list(PageViewRestriction.objects.filter(page=french_guide)) == [restriction]
+    anonymous = Client().get(french_guide.url)
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+
+
+def test_a_translator_still_publishes_the_french_guide(client_as, translator, french_guide):
+    """Privacy aside, the guide's translation is the translator's to put live."""
+    permissions = french_guide.permissions_for_user(translator)
+
+    assert permissions.can_edit() and permissions.can_publish()
+    assert not permissions.can_set_view_restrictions()
+
+
+def test_a_translator_may_not_change_the_privacy_of_any_french_page(translator, workshop):
+    french_workshop = translate_page(workshop)
+    french_home = french_workshop.get_parent().get_parent().specific
+
+    for page in (french_workshop, french_home):
+        assert page.permissions_for_user(translator).can_publish()
+        assert not page.permissions_for_user(translator).can_set_view_restrictions()
+
+
+def test_staff_set_the_privacy_of_french_pages(client_as, staff, french_guide):
+    client = client_as(staff)
+
+    response = client.post(privacy_url(french_guide), {"restriction_type": "login"})
+
+    assert response.status_code == 200
+    restriction = PageViewRestriction.objects.get(page=french_guide)
+    assert restriction.restriction_type == PageViewRestriction.LOGIN
+
+
+def test_a_french_page_with_no_english_source_is_governed_by_its_nearest_translated_ancestor(
+    translator, staff, workshop
+):
+    french_workshop = translate_page(workshop)
+    french_only = FacilitatorGuidePageFactory(parent=french_workshop, title="Annexe")
+
+    assert privacy_source(french_only).pk == workshop.pk
+    assert french_only.permissions_for_user(staff).can_set_view_restrictions()
+    assert not french_only.permissions_for_user(translator).can_set_view_restrictions()
