@@ -229,6 +229,18 @@ class SessionRequestPermissionPolicy(ScopedPermissionPolicy):
     refused_actions = frozenset({"delete"})
 
 
+class OfflineMarkPermissionPolicy(ScopedPermissionPolicy):
+    """The marks phones sent after taking them offline are records of what arrived: nobody,
+    not even a superuser, adds, changes or deletes one.
+
+    Only staff (the model's "view" permission) see them: they name people of every session,
+    refused ones included (someone not on the roster). Facilitators see none; what became of
+    their own phone's marks is what the sending was answered.
+    """
+
+    refused_actions = frozenset({"add", "change", "delete"})
+
+
 class PolicyChooserMixin:
     """A chooser view that offers only the records the model's permission policy lets the user
     see (:data:`SEE_ACTIONS`): listing, searching, and handing back a chosen record.

@@ -78,3 +78,20 @@ class TimeZone(models.TextChoices):
     MOUNTAIN = "America/Edmonton", _("Mountain (Edmonton, Calgary, Yellowknife)")
     PACIFIC = "America/Vancouver", _("Pacific (Vancouver, Victoria, Nanaimo)")
     YUKON = "America/Whitehorse", _("Yukon (Whitehorse)")
+
+
+class OfflineMarkKind(models.TextChoices):
+    """What a phone sent once it had a signal again (see ``courses.attendance.sync``)."""
+
+    MARK = "mark", _("Mark")
+    WALK_IN = "walk_in", _("Walk-in")
+
+
+class OfflineOutcome(models.TextChoices):
+    """What became of a mark or walk-in a phone sent once it had a signal again."""
+
+    SAVED = "saved", _("Saved")
+    #: A later mark of the same person (and part) was already recorded: kept in their history,
+    #: not applied.
+    SUPERSEDED = "superseded", _("Superseded by a later mark")
+    REFUSED = "refused", _("Refused")

@@ -1,4 +1,5 @@
-"""Rate limits on the public endpoints that send email or check a secret.
+"""Rate limits on the public endpoints that send email or check a secret, and on the one that
+takes the attendance phones kept offline.
 
 Each limit has a name and a rate ("5/h": five requests an hour). Counting is done by
 django-ratelimit in Django's cache, so every web process shares the counts when the cache is
@@ -47,6 +48,15 @@ DEFAULT_RATE_LIMITS = {
     # Reading a member's private calendar feed, per feed address (calendar apps poll it; a
     # forged or revoked address counts against the client as "link.client").
     "feed.address": "30/h",
+    # Checking in at a session: opening or using a check-in code or an emailed check-in link.
+    # A whole room may share one network address (the venue's Wi-Fi), hence the high rate.
+    "check_in.client": "300/h",
+    # Asking for a check-in link by email (each request may email the address typed).
+    "check_in_email.client": "100/h",
+    "check_in_email.address": "5/h",
+    # Sending the attendance a phone took offline, per facilitator: generous, since a phone
+    # sends again whatever was not answered each time it finds a signal.
+    "offline_sync.user": "120/m",
 }
 
 

@@ -5,6 +5,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import ForeignKey
 from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -13,14 +16,17 @@ from wagtail import hooks
 from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from .actions import SUPERSEDED_ACTION
 from .admin_forms import KeyCheckedModelChoiceField
 from .admin_permissions import (
     EnrollmentPermissionPolicy,
+    OfflineMarkPermissionPolicy,
     ParticipantPermissionPolicy,
     PolicyChooserViewSet,
     PolicyDeleteBulkAction,
@@ -34,13 +40,18 @@ from .admin_viewsets import (
     SnippetViewSet,
 )
 from .admin_widgets import PageChooser
-from .attendance.admin_views import ReopenSessionView
+from .attendance.admin_views import (
+    OfflineMarkFilterSet,
+    OfflineMarkIndexView,
+    ReopenSessionView,
+)
 from .choices import AttendanceStatus, EnrollmentStatus, RequestStatus
 from .models import (
     Division,
     EducationRole,
     Enrollment,
     Local,
+    OfflineMark,
     Participant,
     Program,
     Sector,
@@ -75,6 +86,7 @@ register_permission_policy(Participant, ParticipantPermissionPolicy(Participant)
 register_permission_policy(Enrollment, EnrollmentPermissionPolicy(Enrollment))
 register_permission_policy(Session, SessionPermissionPolicy(Session))
 register_permission_policy(SessionRequest, SessionRequestPermissionPolicy(SessionRequest))
+register_permission_policy(OfflineMark, OfflineMarkPermissionPolicy(OfflineMark))
 
 
 @hooks.register("register_permissions")
@@ -314,6 +326,49 @@ class EducationViewSetGroup(SnippetViewSetGroup):
 register_snippet(EducationViewSetGroup)
 
 
+class OfflineMarkViewSet(ModelViewSet):
+    """The marks and walk-ins phones sent after taking them offline, for the education staff
+    to see (those refused above all): a listing only, as they are records of what arrived."""
+
+    model = OfflineMark
+    icon = "mobile-alt"
+    menu_label = _("Offline marks")
+    menu_hook = EDUCATION_MENU_HOOK
+    url_prefix = "offline-marks"
+    url_namespace = "offline_marks"
+    index_view_class = OfflineMarkIndexView
+    filterset_class = OfflineMarkFilterSet
+    copy_view_enabled = False
+    add_to_reference_index = False
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            add_url_name=None,
+            edit_url_name=None,
+            delete_url_name=None,
+            usage_url_name=None,
+            history_url_name=None,
+            **kwargs,
+        )
+
+    def get_permissions_to_register(self):
+        # "view" is their one permission, which the Groups pages grant.
+        return Permission.objects.filter(
+            content_type=ContentType.objects.get_for_model(OfflineMark)
+        )
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+        ]
+
+
+@hooks.register("register_admin_viewset")
+def register_offline_mark_viewset():
+    return OfflineMarkViewSet()
+
+
 @hooks.register("register_log_actions")
 def register_session_log_actions(actions):
     @actions.register_action("courses.session.enrol")
@@ -390,6 +445,14 @@ def register_session_log_actions(actions):
                 return _("Offered a place")
 
 
+def logged_moment(text):
+    """A moment a log entry keeps as ISO 8601 text, for people: in the site's time zone."""
+    moment = parse_datetime(text or "")
+    if moment is None:
+        return text
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
 @hooks.register("register_log_actions")
 def register_attendance_log_actions(actions):
     def status_label(value):
@@ -423,9 +486,40 @@ def register_attendance_log_actions(actions):
                 if data.get("day"):
                     # A mark of one part of a session of several parts.
                     message = _("%(mark)s, on %(day)s") % {"mark": message, "day": data["day"]}
+                if data.get("offline_marked_at"):
+                    # Taken on a phone without a signal, sent later.
+                    message = _("%(mark)s; marked offline at %(when)s") % {
+                        "mark": message,
+                        "when": logged_moment(data["offline_marked_at"]),
+                    }
                 return message
             except (KeyError, ValueError):
                 return _("Marked attendance")
+
+    @actions.register_action(SUPERSEDED_ACTION)
+    class SupersededMarkFormatter(LogFormatter):
+        label = _("Offline mark not applied")
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            try:
+                message = _(
+                    "Marked %(status)s (%(hours)s h) offline at %(when)s; not applied, as "
+                    "%(recorded_status)s (%(recorded_hours)s h) was marked later, at "
+                    "%(recorded_when)s"
+                ) % {
+                    "status": status_label(data["status"]),
+                    "hours": data["hours"],
+                    "when": logged_moment(data["marked_at"]),
+                    "recorded_status": status_label(data["recorded_status"]),
+                    "recorded_hours": data["recorded_hours"],
+                    "recorded_when": logged_moment(data["recorded_marked_at"]),
+                }
+                if data.get("day"):
+                    message = _("%(mark)s, on %(day)s") % {"mark": message, "day": data["day"]}
+                return message
+            except (KeyError, ValueError):
+                return _("Marked attendance offline, not applied")
 
     @actions.register_action("courses.session.walk_in")
     class WalkInFormatter(LogFormatter):

@@ -75,6 +75,12 @@ STORAGES["private"] = {
 }
 CERTIFICATES_STORAGE_ALIAS = "private"  # downloads go through the app, which checks who asks
 SETTINGS
+  case " ${apps[*]} " in
+    *" facilitators "*)
+      # Signing out empties the phone of the rosters it kept for when there is no signal.
+      printf '%s\n' 'MIDDLEWARE = [*MIDDLEWARE, "facilitators.middleware.ForgetOfflinePagesOnSignOut"]' \
+        >> "$project/settings/base.py" ;;
+  esac
 fi
 
 # 3. Emailed links and QR codes start with WAGTAILADMIN_BASE_URL: in development, the address

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.attendance.rules import InvalidMark, SeenMark, clean_mark, seen_mark
 from courses.choices import AttendanceStatus
@@ -76,6 +77,16 @@ def _shown(seen, duration_hours):
     return seen.status, "" if full or none else _plain_number(seen.hours)
 
 
+#: The marks as a phone's roster shows them: one or two characters each, so that a row holds
+#: the name and the four choices on one line. A key above the rows spells them out.
+SHORT = {
+    AttendanceStatus.PRESENT: pgettext_lazy("present, in one letter", "P"),
+    AttendanceStatus.PARTIAL: pgettext_lazy("partly present, in one or two characters", "½"),
+    AttendanceStatus.ABSENT: pgettext_lazy("absent, in one letter", "A"),
+    AttendanceStatus.EXCUSED: pgettext_lazy("excused, in one letter", "E"),
+}
+
+
 class AttendanceRow:
     """One confirmed person on the roster: the mark shown (recorded, or as typed), its error,
     and what the row looked like when the page was loaded.
@@ -90,6 +101,9 @@ class AttendanceRow:
     (``day``), and the fields end in ``<enrolment id>-<part id>``, so that marks posted from
     the page of one day never land on another.
     """
+
+    #: The participant's own check-in by the session's code, if any (set by the roster).
+    check_in = None
 
     def __init__(self, enrollment, duration_hours, data=None, *, part=None, day=None):
         self.enrollment = enrollment
@@ -252,9 +266,10 @@ class AttendanceRow:
         return self.attendance is not None
 
     def choices(self):
-        """``(value, label, checked, element id)`` for each radio button of the row."""
+        """``(value, label, checked, element id, short label)`` for each radio button of the
+        row; the short label is what a narrow screen shows (the full one is still read)."""
         return [
-            (value, label, value == self.status, f"status-{self.key}-{value}")
+            (value, label, value == self.status, f"status-{self.key}-{value}", SHORT[value])
             for value, label in AttendanceStatus.choices
         ]
 

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
@@ -20,6 +22,7 @@ from courses.validators import fits_key
 
 from .agenda import agenda_context, default_parts, session_parts, timeline
 from .blocks import MaterialBlock, ModuleGuideBlock
+from .choices import CheckInMethod, CodeKind
 from .guide_admin import GuidePageForm, entry_from_block
 
 
@@ -244,3 +247,53 @@ class GuideHandout(TranslatableMixin, Orderable):
     class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("handout")
         verbose_name_plural = _("handouts")
+
+
+class CheckIn(models.Model):
+    """A participant's own word that they have arrived, given by scanning a check-in code.
+
+    It is not attendance: the roster shows it for the facilitator to confirm, and only a
+    facilitator's mark (``courses.Attendance``) counts towards completion. One per enrolment
+    and part of the session (``part`` is empty for a session of one part); see
+    ``facilitators.checkin``.
+    """
+
+    enrollment = models.ForeignKey(
+        "courses.Enrollment",
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        related_name="check_ins",
+    )
+    part = models.ForeignKey(
+        "courses.SessionPart",
+        verbose_name=_("date and time"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="check_ins",
+        help_text=_("For a session of several parts: the part checked in to."),
+    )
+    checked_in_at = models.DateTimeField(_("checked in"), default=timezone.now)
+    method = models.CharField(_("method"), max_length=20, choices=CheckInMethod.choices)
+    code_kind = models.CharField(_("code"), max_length=20, choices=CodeKind.choices)
+
+    class Meta:
+        ordering = ["checked_in_at", "pk"]
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "part"],
+                condition=Q(part__isnull=False),
+                name="one_check_in_per_enrolment_and_part",
+            ),
+            # A session of one part: NULL parts are all distinct to a unique index.
+            models.UniqueConstraint(
+                fields=["enrollment"],
+                condition=Q(part__isnull=True),
+                name="one_check_in_per_enrolment",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment.participant.name}: {self.checked_in_at:%Y-%m-%d %H:%M}"

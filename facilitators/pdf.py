@@ -11,12 +11,13 @@ import unicodedata
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
-from courses.choices import EnrollmentStatus
+from courses.choices import EnrollmentStatus, SessionStatus
 
-from . import agenda
+from . import agenda, checkin
 
 #: Blank rows at the end of the sign-in sheet, for people who come without a confirmed seat.
 WALK_IN_ROWS = 8
@@ -77,13 +78,29 @@ def sign_in_sheet_filename(session, workshop=None):
     return f"{name}-{workshop.slug}-{day.isoformat()}.pdf"
 
 
-def render_sign_in_sheet(session, workshop=None):
+def sheet_check_in(session, parts, now=None):
+    """The check-in code a sign-in sheet printed now carries, as its template shows it: the
+    code of the day (:func:`facilitators.checkin.sheet_day`), its URL in the session's
+    language and its QR code; None for a session cancelled or closed."""
+    if session.status != SessionStatus.SCHEDULED:
+        return None
+    day = checkin.sheet_day(session, now or timezone.now(), parts)
+    url = checkin.check_in_url(checkin.day_code(session, day), session.language)
+    return {
+        "url": url,
+        "qr": mark_safe(checkin.qr_svg(url)),  # noqa: S308 -- made by segno
+        "day": day,
+    }
+
+
+def render_sign_in_sheet(session, workshop=None, now=None):
     """The session's sign-in sheet, wholly in the session's language: its words, its dates and
     the workshop's title (``workshop``, by default :func:`sheet_workshop`).
 
-    A header (workshop, dates and times in local time, place, language, facilitators), then one
-    row to sign per confirmed participant, then :data:`WALK_IN_ROWS` blank rows. A session of
-    several parts has a column to sign for each part (more than three: on landscape paper).
+    A header (workshop, dates and times in local time, place, language, facilitators, and the
+    check-in code of the day it is printed, see :func:`sheet_check_in`), then one row to sign
+    per confirmed participant, then :data:`WALK_IN_ROWS` blank rows. A session of several
+    parts has a column to sign for each part (more than three: on landscape paper).
     """
     workshop = workshop or sheet_workshop(session)
     parts = list(session.parts.all())
@@ -99,6 +116,7 @@ def render_sign_in_sheet(session, workshop=None):
                 "facilitator_names": facilitator_names(session),
                 "enrollments": confirmed_enrollments(session),
                 "blank_rows": range(WALK_IN_ROWS),
+                "check_in": sheet_check_in(session, parts, now),
                 "page_size": page_size(),
             },
         )

@@ -52,6 +52,7 @@ from courses.choices import EnrollmentStatus, SessionStatus
 from courses.models import AttendanceDay, Enrollment, Local, Session, show_in_language
 from courses.roles import is_education_staff
 
+from .checkin import checked_in_by_enrollment
 from .forms import (
     ROSTER_SEEN,
     SEEN_PREFIX,
@@ -64,6 +65,7 @@ from .forms import (
     seen_token,
 )
 from .models import FacilitatorGuidePage
+from .offline import kept_sessions, language_root, offline_pages, roster_texts, user_tag
 from .privacy import is_guide_reader, lands_on_my_sessions
 from .schedule import week_of
 
@@ -150,6 +152,12 @@ def my_sessions(request):
         {
             "upcoming": upcoming,
             "to_close": [session for session in sessions if session.ends_at < now],
+            # Kept on the phone for when there is no signal.
+            "offline_pages": offline_pages(
+                kept_sessions(sessions, now), reverse("facilitators:my_sessions")
+            ),
+            "offline_scope": language_root(),
+            "offline_user": user_tag(request.user),
             "is_staff": is_education_staff(user),
             # This week day by day, then later sessions (see ``schedule``).
             **week_of(upcoming, now),
@@ -340,6 +348,11 @@ def roster(request, session_id):
     is_closed = session.status == SessionStatus.DELIVERED
     if rows is None:
         rows = state.rows(whole=is_closed)
+    if is_open:
+        # Who said they arrived, by the check-in code: for the facilitator to confirm.
+        checked_in = checked_in_by_enrollment(session, state.part)
+        for row in rows:
+            row.check_in = checked_in.get(row.enrollment.pk)
     if is_closed and state.by_day:
         for row in rows:
             days = {day.part_id: day for day in row.enrollment.attendance_days.all()}
@@ -361,6 +374,9 @@ def roster(request, session_id):
             "unmarked": [row for row in rows if is_unmarked(row.enrollment, state.parts)],
             "unsaved": unsaved,
             "roster_seen_name": ROSTER_SEEN,
+            "roster_texts": roster_texts(),
+            "offline_scope": language_root(),
+            "offline_user": user_tag(request.user),
             "is_open": is_open,
             "is_closed": is_closed,
             "is_staff": is_education_staff(request.user),

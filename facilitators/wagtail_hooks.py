@@ -17,6 +17,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets.button import Button
+from wagtail.log_actions import LogFormatter
 from wagtail.models import PageViewRestriction
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -39,6 +40,8 @@ from courses.sessions.admin_views import SESSION_BUTTONS_HOOK
 from courses.sessions.scheduling import FILTER_FACILITATORS_HOOK
 from courses.wagtail_hooks import EDUCATION_MENU_HOOK
 
+from .checkin import CHECK_IN_ACTION
+from .choices import CheckInMethod, CodeKind
 from .models import Facilitator, FacilitatorGuidePage, GuideAccess, facilitators_who_deliver
 from .privacy import is_guide_reader
 
@@ -212,9 +215,41 @@ def roster_buttons(session, request):
             priority=30,
         ),
         Button(
+            _("Check-in code"),
+            url=reverse("facilitators:check_in_code", args=[session.pk]),
+            icon_name="view",
+            priority=33,
+        ),
+        Button(
             _("Sign-in sheet (PDF)"),
             url=reverse("facilitators:sign_in_sheet", args=[session.pk]),
             icon_name="doc-full",
             priority=35,
         ),
     ]
+
+
+@hooks.register("register_log_actions")
+def register_check_in_log_actions(actions):
+    @actions.register_action(CHECK_IN_ACTION)
+    class CheckInFormatter(LogFormatter):
+        label = _("Self check-in")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            by_code = {
+                CodeKind.ROTATING: _("Checked in with the code on the facilitator’s screen"),
+                CodeKind.DAY: _("Checked in with the code on the sign-in sheet"),
+            }
+            by_method = {
+                CheckInMethod.SIGNED_IN: _("%(check_in)s, signed in"),
+                CheckInMethod.EMAIL_LINK: _("%(check_in)s, from the link emailed to them"),
+            }
+            try:
+                message = by_method[data["method"]] % {"check_in": by_code[data["code_kind"]]}
+            except KeyError:
+                return _("Checked in")
+            if data.get("day"):
+                # A check-in to one part of a session of several parts.
+                message = _("%(check_in)s, on %(day)s") % {"check_in": message, "day": data["day"]}
+            return message

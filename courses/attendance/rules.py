@@ -603,9 +603,9 @@ def _names(enrollments):
     return ", ".join(enrollment.participant.name for enrollment in enrollments)
 
 
-def _record(enrollment, attendance, status, hours, *, user, now):
-    """Write the mark unless it is the one already recorded; log it. Returns the attendance
-    when it changed, else None."""
+def _record(enrollment, attendance, status, hours, *, user, now, log_data=None):
+    """Write the mark unless it is the one already recorded; log it (with ``log_data`` added
+    to the entry's data). Returns the attendance when it changed, else None."""
     if _same_mark(attendance, status, hours):
         return None
     previous_status = attendance.status if attendance else None
@@ -627,14 +627,15 @@ def _record(enrollment, attendance, status, hours, *, user, now):
             "hours": str(hours),
             "previous_status": previous_status,
             "previous_hours": previous_hours,
+            **(log_data or {}),
         },
     )
     return attendance
 
 
-def _record_day(enrollment, part, day, status, hours, *, user, now):
+def _record_day(enrollment, part, day, status, hours, *, user, now, log_data=None):
     """Write the mark of one part unless it is the one already recorded; log it (with the
-    part's date). Returns the ``AttendanceDay`` when it changed, else None."""
+    part's date, and ``log_data``). Returns the ``AttendanceDay`` when it changed, else None."""
     if _same_mark(day, status, hours):
         return None
     previous_status = day.status if day else None
@@ -658,6 +659,7 @@ def _record_day(enrollment, part, day, status, hours, *, user, now):
             "previous_hours": previous_hours,
             "part": part.pk,
             "day": enrollment.session.local(part.starts_at).date().isoformat(),
+            **(log_data or {}),
         },
     )
     return day
@@ -840,7 +842,9 @@ def same_name(first, second):
     return plain(first) == plain(second)
 
 
-def add_walk_in(session_id, *, name, email, local=None, user, part_id=None, now=None):
+def add_walk_in(
+    session_id, *, name, email, local=None, user, part_id=None, now=None, log_data=None
+):
     """Seat someone who came without a confirmed place, and mark them present.
 
     Walk-ins are added once attendance is open (:class:`NotOpenYet` before). In a session of
@@ -851,7 +855,8 @@ def add_walk_in(session_id, *, name, email, local=None, user, part_id=None, now=
     cannot already see on this session is reused only when the name typed is theirs (case and
     spacing aside), so that an address alone never shows whose it is. A waitlisted enrolment is
     confirmed; otherwise a new confirmed enrolment comes from ``walk_in``. Capacity does not
-    stop a walk-in: the result says when the session is now over capacity.
+    stop a walk-in: the result says when the session is now over capacity. ``log_data`` is
+    added to the data of the log entries written.
     """
     name = (name or "").strip()
     email = (email or "").strip()
@@ -921,7 +926,7 @@ def add_walk_in(session_id, *, name, email, local=None, user, part_id=None, now=
             instance=session,
             action=WALK_IN_ACTION,
             user=user,
-            data={"name": participant.name, "over_capacity": over_capacity},
+            data={"name": participant.name, "over_capacity": over_capacity, **(log_data or {})},
         )
         attendance = Attendance.objects.filter(enrollment=enrollment).first()
         if part is None:
@@ -932,6 +937,7 @@ def add_walk_in(session_id, *, name, email, local=None, user, part_id=None, now=
                 Decimal(session.workshop.duration_hours).quantize(CENTS),
                 user=user,
                 now=now,
+                log_data=log_data,
             )
         else:
             days = _days_of(enrollment)
@@ -943,6 +949,7 @@ def add_walk_in(session_id, *, name, email, local=None, user, part_id=None, now=
                 part_hours(session, parts)[part.pk],
                 user=user,
                 now=now,
+                log_data=log_data,
             ) or days.get(part.pk)
             _sum_up(enrollment, days, parts, attendance, user=user, now=now)
         return WalkIn(enrollment, over_capacity)

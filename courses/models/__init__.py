@@ -1,6 +1,6 @@
 """Models of the courses app: curricula, the union's structure, sessions and enrolments."""
 
-from .attendance import Attendance, AttendanceDay
+from .attendance import Attendance, AttendanceDay, OfflineMark
 from .curriculum import (
     Program,
     ProgramRequirement,
@@ -27,6 +27,7 @@ __all__ = [
     "EducationRole",
     "Enrollment",
     "Local",
+    "OfflineMark",
     "Participant",
     "PendingEnrollment",
     "Program",

@@ -209,6 +209,8 @@ def build_world():
     from courses.sessions.emails import cancel_token, offer_token
     from courses.sessions.feeds import feed_token
     from courses.sessions.signin import SCOPE
+    from facilitators.checkin import link_token, open_window
+    from facilitators.choices import CodeKind
     from facilitators.forms import seen_token
     from tests.factories import (
         AttendanceFactory,
@@ -300,6 +302,13 @@ def build_world():
     )
     by_day_enrollment = EnrollmentFactory(session=by_day, participant__name="Dee Two-Days")
     by_day_part = by_day.parts.order_by("starts_at").last()
+    # Under way for half an hour: its check-in is open, and the member is on its list.
+    check_in_session = SessionFactory(
+        workshop=workshop,
+        start=(timezone.now() - timedelta(minutes=30)).replace(second=0, microsecond=0),
+        facilitators=[facilitator.user],
+    )
+    check_in_enrollment = EnrollmentFactory(session=check_in_session, participant=member)
 
     closed = SessionFactory(
         workshop=workshop,
@@ -310,6 +319,20 @@ def build_world():
     completed = EnrollmentFactory(session=closed, participant=member, completed=True)
     AttendanceFactory(enrollment=completed, marked_by=facilitator.user)
     certificate = CertificateFactory(enrollment=completed)
+    # A mark a phone sent after the session was closed: refused, and kept for the staff.
+    from courses.models import OfflineMark
+
+    OfflineMark.objects.create(
+        key="8d1f6c0e-3b9a-4c2e-9f7d-5a6b7c8d9e0f",
+        session=closed,
+        enrollment=completed,
+        kind="mark",
+        payload={"enrollment": completed.pk, "part": None, "status": "absent", "hours": None},
+        outcome="refused",
+        message="This session is closed.",
+        marked_at=yesterday - timedelta(days=7),
+        received_by=facilitator.user,
+    )
     uncertified = EnrollmentFactory(session=closed, completed=True)
     AttendanceFactory(enrollment=uncertified, marked_by=facilitator.user)
 
@@ -360,6 +383,7 @@ def build_world():
             "by_day": by_day.pk,
             "by_day_enrollment": by_day_enrollment.pk,
             "by_day_part": by_day_part.pk,
+            "check_in_session": check_in_session.pk,
             "closed": closed.pk,
             "own_enrollment": own_enrollment.pk,
             "waiting": waiting.pk,
@@ -382,6 +406,9 @@ def build_world():
             "sesame": get_query_string(member_user, scope=SCOPE).removeprefix("?sesame="),
             "code": certificate.code,
             "marked_seen": seen_token(seen_mark(marked_attendance)),
+            "check_in_link": link_token(
+                check_in_enrollment, open_window(check_in_session), CodeKind.DAY
+            ),
         },
     )
 
@@ -617,6 +644,19 @@ class Target:
     check: object = None
 
 
+def check_in_code(session_id):
+    """The code on the screen of the session's facilitator now (it changes every few minutes,
+    so it is made when the page is asked for)."""
+    from facilitators.checkin import Code, step_at
+    from facilitators.choices import CodeKind
+
+    return str(Code(CodeKind.ROTATING, session_id, step_at(timezone.now())))
+
+
+def check_in_url(world, session="check_in_session"):
+    return reverse("facilitators:check_in", args=[check_in_code(world.ids[session])])
+
+
 def day(days):
     return (timezone.localdate() + timedelta(days=days)).isoformat()
 
@@ -767,6 +807,25 @@ PUBLIC = [
         method="get",
     ),
     Target(
+        "check in by code, anonymous",
+        "anonymous",
+        check_in_url,
+        marker="email",
+        data=lambda w: {"email": "member@example.org"},
+    ),
+    Target(
+        "check in by code, signed-in member",
+        "member",
+        check_in_url,
+        data=lambda w: {},
+    ),
+    Target(
+        "check in by an emailed link",
+        "anonymous",
+        lambda w: reverse("facilitators:check_in_link", args=[w.tokens["check_in_link"]]),
+        data=lambda w: {},
+    ),
+    Target(
         "language",
         "anonymous",
         lambda w: reverse("set_language"),
@@ -862,6 +921,15 @@ FACILITATOR = [
         "staff",
         lambda w: reverse("facilitators:roster", args=[w.ids["closed"]]),
         marker=("action", "reopen"),
+    ),
+    # What a phone sends is JSON (see ``test_the_offline_sync_takes_any_json``): sent as a form,
+    # it is refused whole.
+    Target(
+        "roster: offline sync",
+        "facilitator",
+        lambda w: reverse("facilitators:roster_sync", args=[w.ids["roster_session"]]),
+        data=lambda w: {"marks": "[]", "walk_ins": "[]"},
+        valid=False,
     ),
 ]
 
@@ -1200,6 +1268,7 @@ ADMIN_FILTERS = [
         "q",
     ),
     listing("sign-in lockouts", lambda w: reverse("sign_in_lockouts:index"), "q", rounds=SHORT),
+    listing("offline marks", lambda w: reverse("offline_marks:index"), "session"),
     listing("translations", lambda w: reverse("translation_report:index"), "state", rounds=SHORT),
     *[
         listing(
@@ -1361,6 +1430,20 @@ PAGES = [
             lambda w: reverse("courses:request_status", args=[w.tokens["status"]]),
         ),
         ("my sessions", "facilitator", lambda w: reverse("facilitators:my_sessions")),
+        (
+            "check-in code screen",
+            "facilitator",
+            lambda w: reverse("facilitators:check_in_code", args=[w.ids["check_in_session"]]),
+        ),
+        (
+            "check-in link sent",
+            "anonymous",
+            lambda w: reverse(
+                "facilitators:check_in_sent", args=[check_in_code(w.ids["check_in_session"])]
+            ),
+        ),
+        ("service worker", "facilitator", lambda w: reverse("facilitators:service_worker")),
+        ("web manifest", "facilitator", lambda w: reverse("facilitators:manifest")),
         (
             "sign-in sheet",
             "facilitator",
@@ -1547,7 +1630,25 @@ def other_records(world):
             {"enrollment_id": ids["marked"]},
             {"enrollment_id": ids["cancelled_enrollment"]},
         ],
+        "facilitators:check_in_code": [
+            {"session_id": ids["other_upcoming"]},
+            {"session_id": ids["guide"]},
+        ],
+        # A session whose check-in is not open, and another session's code with this one's id.
+        "facilitators:check_in": [
+            {"code": check_in_code(ids["other_upcoming"])},
+            {
+                "code": check_in_code(ids["other_upcoming"]).replace(
+                    f"r{ids['other_upcoming']}-", f"r{ids['check_in_session']}-"
+                )
+            },
+        ],
+        "facilitators:check_in_link": [{"token": tokens["cancel"]}, {"token": tokens["confirm"]}],
         "facilitators:roster": [
+            {"session_id": ids["other_upcoming"]},
+            {"session_id": ids["guide"]},
+        ],
+        "facilitators:roster_sync": [
             {"session_id": ids["other_upcoming"]},
             {"session_id": ids["guide"]},
         ],
@@ -1661,6 +1762,7 @@ OUR_NAMESPACES = (
     "certificate_reports",
     "sign_in_lockouts",
     "translation_report",
+    "offline_marks",
     *(f"wagtailsnippets_{model}" for model in SNIPPETS),
     *(f"wagtailsnippetchoosers_{model}" for model in SNIPPETS),
 )
@@ -1778,3 +1880,98 @@ def test_bulk_actions_take_any_ids(world, model):
                 problems.append(f"{method.upper()} {label} → {problem}")
 
     assert not problems, "\n".join(problems)
+
+
+# The offline sync: JSON, not a form
+
+
+#: Every malformed value, and a value of each JSON type, for each field of what a phone sends.
+JSON_VALUES = {
+    **VALUES,
+    "null": None,
+    "true": True,
+    "zero": 0,
+    "minus-one-number": -1,
+    "huge-number": 10**30,
+    "fraction": 1.5,
+    "list": [1, 2],
+    "object": {"a": 1},
+    "surrogate": "\ud800",
+}
+
+#: Bodies that are no sending at all.
+RAW_BODIES = {
+    "empty": b"",
+    "null": b"null",
+    "a list": b"[]",
+    "a number": b"1e309",
+    "NaN": b'{"marks": [NaN]}',
+    "too many digits": b'{"marks": [' + b"9" * 5000 + b"]}",
+    "nested too deep": b"[" * 50_000 + b"]" * 50_000,
+    "not UTF-8": b'{"marks": ["\xff\xfe"]}',
+    "a NUL byte": b'{"marks": [], "walk_ins": [], "\x00": 1}',
+    "lists of nothing": b'{"marks": [null, [], 1], "walk_ins": [{}]}',
+}
+
+
+@pytest.mark.django_db
+def test_the_offline_sync_takes_any_json(world):
+    """Each field of a mark and of a walk-in is sent each value, the rest valid; then bodies
+    that are no sending. Every answer is JSON: 200 with a result per item, or 400 saying
+    why."""
+    import json
+    import uuid
+
+    ask = Asker(world, "facilitator")
+    url = reverse("facilitators:roster_sync", args=[world.ids["roster_session"]])
+    now = timezone.now().isoformat()
+    mark = {
+        "key": str(uuid.uuid4()),
+        "enrollment": world.ids["unmarked"],
+        "part": None,
+        "status": "partial",
+        "hours": "4",
+        "marked_at": now,
+    }
+    walk_in = {
+        "key": str(uuid.uuid4()),
+        "name": "Eli Walker",
+        "email": "eli@example.org",
+        "local": world.ids["local"],
+        "part": None,
+        "marked_at": now,
+    }
+    problems = []
+
+    def check(body, label):
+        response = ask("post", url, body, content_type="application/json")
+        if problem := status_problem(response):
+            problems.append(f"{label} → {problem}")
+            return None
+        try:
+            answer = json.loads(response.text_content)
+        except ValueError:
+            problems.append(f"{label}: {response.status_code}, not JSON")
+            return None
+        if response.status_code == 400 and not answer.get("error"):
+            problems.append(f"{label}: 400 without a message")
+        elif response.status_code == 200 and "results" not in answer:
+            problems.append(f"{label}: 200 without results")
+        elif response.status_code not in (200, 400):
+            problems.append(f"{label}: {response.status_code}")
+        return answer
+
+    valid = check(json.dumps({"marks": [mark], "walk_ins": [walk_in]}), "the valid sending")
+    assert valid is not None and [r["outcome"] for r in valid["results"]] == ["saved", "saved"]
+    for kind, item in (("marks", mark), ("walk_ins", walk_in)):
+        other = "walk_ins" if kind == "marks" else "marks"
+        for key in item:
+            for label, value in JSON_VALUES.items():
+                body = {kind: [{**item, key: value}], other: []}
+                check(json.dumps(body), f"{kind}.{key}={label}")
+        for label, value in JSON_VALUES.items():
+            check(json.dumps({kind: value}), f"{kind}={label}")
+    for label, body in RAW_BODIES.items():
+        check(body, f"body: {label}")
+
+    assert not problems, f"{ask.count} requests:\n" + "\n".join(problems)

@@ -238,7 +238,7 @@ def test_the_roster_shows_everyone_confirmed_and_who_is_not_marked(
 
     html = response.content.decode()
     for name in people:
-        assert f"<legend>{name}</legend>" in html
+        assert f'<span class="attendance-row__name">{name}</span>' in html
     assert "Wait Listed" not in html
     assert html.count("attendance-row--unmarked") == 2
     assert reverse("facilitators:sign_in_sheet", args=[session.pk]) in html
