@@ -4,9 +4,11 @@ worker, which keeps the week's rosters, sign-in sheets and guides for when there
 
 import hashlib
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import get_language, gettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -40,10 +42,36 @@ def service_worker(request):
 
 @require_safe
 def manifest(request):
-    """The web manifest that lets a facilitator install "My sessions" on their phone."""
-    return render(
-        request,
-        "facilitators/offline/manifest.webmanifest",
-        {"start_url": reverse("facilitators:my_sessions"), "scope": language_root()},
+    """The web manifest that lets a facilitator install "My sessions" on their phone, in the
+    active language."""
+    manifest = {
+        "name": gettext("My sessions to facilitate"),
+        "short_name": pgettext("the app's name under its icon", "Facilitate"),
+        "description": gettext(
+            "Rosters, sign-in sheets and guides of your sessions, also with no signal."
+        ),
+        "lang": get_language(),
+        "start_url": reverse("facilitators:my_sessions"),
+        "scope": language_root(),
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#8f1d21",
+        "icons": [
+            *(
+                {"src": static(f"facilitators/icons/icon-{size}.png"), "sizes": f"{size}x{size}"}
+                for size in (192, 512)
+            ),
+            {
+                "src": static("facilitators/icons/icon-512.png"),
+                "sizes": "512x512",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    for icon in manifest["icons"]:
+        icon["type"] = "image/png"
+    return JsonResponse(
+        manifest,
         content_type="application/manifest+json; charset=utf-8",
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
     )

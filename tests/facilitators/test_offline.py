@@ -38,6 +38,12 @@ def test_the_manifest_installs_my_sessions(client):
     assert manifest["display"] == "standalone"
     assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
     assert manifest["name"] == "My sessions to facilitate"
+    assert manifest["short_name"] == "Facilitate"
+    assert manifest["icons"][0] == {
+        "src": "/static/facilitators/icons/icon-192.png",
+        "sizes": "192x192",
+        "type": "image/png",
+    }
 
 
 def test_the_manifest_in_french(client):
@@ -50,6 +56,10 @@ def test_the_manifest_in_french(client):
     assert manifest["start_url"] == "/fr/facilitate/"
     assert manifest["lang"] == "fr"
     assert manifest["name"] == "Mes séances à animer"
+    assert manifest["short_name"] == "Animer"
+    assert manifest["description"] == (
+        "Listes de présence, feuilles de présence et guides de vos séances, même sans réseau."
+    )
 
 
 def test_the_service_worker_may_look_after_its_language(client):
