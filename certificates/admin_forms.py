@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from courses.choices import EnrollmentStatus, SessionStatus
-from courses.models import Enrollment, Session
+from courses.models import Enrollment, Participant, Session
 
 from .models import CertificateTemplate
 
@@ -130,9 +130,9 @@ class IssueForEnrollmentForm(forms.Form):
         enrollments = Enrollment.objects.filter(
             session=session, status=EnrollmentStatus.CONFIRMED
         ).select_related("participant")
-        matches = list(enrollments.filter(participant__email__iexact=person)) or list(
-            enrollments.filter(participant__name__iexact=person)[:2]
-        )
+        matches = list(
+            enrollments.filter(participant__in=Participant.objects.with_email(person))
+        ) or list(enrollments.filter(participant__name__iexact=person)[:2])
         if not matches:
             self.add_error(
                 "person",

@@ -37,11 +37,16 @@ from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 
 import django_filters
 
-from courses.admin_filters import DateFromToRangeFilter, ModelChoiceFilter
-from courses.admin_permissions import visible_to
+from courses.admin_filters import (
+    DateFromToRangeFilter,
+    ModelChoiceFilter,
+    page_chooser_filter,
+    snippet_chooser_filter,
+)
+from courses.admin_permissions import visible_to, visible_to_requester
 from courses.admin_viewsets import KeyCheckedHistoryMixin
 from courses.choices import EnrollmentStatus, SessionStatus
-from courses.models import Enrollment, Program, Session, WorkshopPage
+from courses.models import Enrollment, Participant, Program, Session, WorkshopPage
 
 from .admin_forms import IssueForEnrollmentForm, IssueLanguageForm, ReissueForm, RevokeForm
 from .archives import archive_filename, current_archive, session_certificates
@@ -89,22 +94,16 @@ class CertificateFilterSet(WagtailFilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=CertificateKind.choices, empty_label=_("All")
     )
-    workshop = ModelChoiceFilter(
-        label=_("Workshop"), queryset=WorkshopPage.objects.order_by("title")
-    )
+    workshop = page_chooser_filter(WorkshopPage, WorkshopPage.objects.all(), label=_("Workshop"))
     program = ModelChoiceFilter(
         label=_("Program"),
         queryset=Program.objects.in_default_language().order_by("title"),
     )
-    session = ModelChoiceFilter(
+    # Any session the user may see: one without certificates lists none.
+    session = snippet_chooser_filter(
+        Session,
+        visible_to_requester(Session.objects.select_related("workshop")),
         label=_("Session"),
-        # Closed sessions, and any other that has certificates (one reopened meanwhile).
-        queryset=Session.objects.filter(
-            Q(status=SessionStatus.DELIVERED)
-            | Q(pk__in=Certificate.objects.filter(session__isnull=False).values("session"))
-        )
-        .select_related("workshop")
-        .order_by("-starts_at", "-pk"),
     )
     issued_at = DateFromToRangeFilter(label=_("Issued"), widget=DateRangePickerWidget)
 
@@ -187,7 +186,7 @@ class CertificateIndexView(CertificateActionsMixin, generic.IndexView):
         condition = (
             Q(holder_name__icontains=text)
             | Q(participant__name__icontains=text)
-            | Q(participant__email__iexact=text)
+            | Q(participant__in=Participant.objects.with_email(text))
         )
         code = Certificate.normalise_code(text)
         if len(code) >= CODE_SEARCH_MIN_LENGTH and set(code) <= set(CODE_ALPHABET):

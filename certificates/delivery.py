@@ -7,6 +7,8 @@ run the issuing rules themselves, sits above both.
 
 from django_tasks import task
 
+from courses.choices import TaskPriority
+
 from . import emails, pdf
 from .models import Certificate
 
@@ -17,13 +19,13 @@ def _certificate(certificate_id):
     ).get(pk=certificate_id)
 
 
-@task()
+@task(priority=TaskPriority.BULK)
 def render_certificate_pdf(certificate_id):
     """Render a new certificate's PDF and store it, unless it is stored already."""
     pdf.ensure_pdf(_certificate(certificate_id))
 
 
-@task()
+@task(priority=TaskPriority.EMAIL)
 def send_certificate_email(certificate_id):
     """Tell the holder that their certificate is issued; see ``certificates.emails``."""
     certificate = _certificate(certificate_id)

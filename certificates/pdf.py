@@ -14,7 +14,6 @@ across renders. Nothing outside the document is ever fetched.
 
 import base64
 import re
-import threading
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -24,6 +23,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 import segno
+
+from courses import pdf_rendering
 
 from . import conf
 from .models import Certificate, CertificateTemplate, certificate_upload_to, format_hours, new_code
@@ -38,7 +39,6 @@ HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 IMAGE_CACHE_SIZE = 32
 
 _images = {}
-_thread = threading.local()
 
 
 def verification_url(certificate):
@@ -145,40 +145,12 @@ def certificate_html(certificate, *, sample=False, shared_stylesheet=False):
         return render_to_string("certificates/pdf/certificate.html", context)
 
 
-def _renderer():
-    """This thread's WeasyPrint state, kept across renders: font configuration, parsed
-    stylesheet, image cache and URL fetcher (a font configuration is not shared between
-    threads)."""
-    renderer = getattr(_thread, "renderer", None)
-    if renderer is None:
-        # WeasyPrint takes a moment to import: only pay for it when a PDF is asked for.
-        from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
-        from weasyprint.urls import URLFetcher
-
-        font_config = FontConfiguration()
-        renderer = _thread.renderer = {
-            "font_config": font_config,
-            "stylesheet": CSS(string=stylesheet(), font_config=font_config),
-            "cache": {},
-            "url_fetcher": URLFetcher(allowed_protocols=["data"]),
-        }
-    return renderer
-
-
 def render_html(html):
     """The PDF of certificate HTML made with ``shared_stylesheet=True``, reusing this thread's
-    WeasyPrint state."""
-    from weasyprint import HTML
-
-    renderer = _renderer()
-    if len(renderer["cache"]) > IMAGE_CACHE_SIZE:
-        renderer["cache"].clear()
-    return HTML(string=html, url_fetcher=renderer["url_fetcher"]).write_pdf(
-        stylesheets=[renderer["stylesheet"]],
-        font_config=renderer["font_config"],
-        cache=renderer["cache"],
-    )
+    WeasyPrint state (shared with every PDF the site prints, see ``courses.pdf_rendering``),
+    with the certificates' stylesheet parsed once."""
+    shared = pdf_rendering.renderer().stylesheet(STYLESHEET, stylesheet)
+    return pdf_rendering.render_pdf(html, [shared])
 
 
 def render_certificate(certificate):

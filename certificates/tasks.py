@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from django_tasks import task
 
+from courses.choices import TaskPriority
 from courses.models import Session
 
 from . import archives, emails
@@ -17,7 +18,7 @@ from .delivery import render_certificate_pdf, send_certificate_email  # noqa: F4
 from .issuing import issue_for_session
 
 
-@task()
+@task(priority=TaskPriority.BULK)
 def issue_certificates_for_session(session_id, user_id=None):
     """Issue what a closed session earns, in a worker: if it fails, the task's failure is
     recorded where staff and operators see it, and running it again is safe."""
@@ -25,7 +26,7 @@ def issue_certificates_for_session(session_id, user_id=None):
     return len(issue_for_session(session_id, user=user))
 
 
-@task()
+@task(priority=TaskPriority.BULK)
 def build_session_archive(session_id, user_id=None):
     """Build the ZIP of a session's valid certificates, store it, and email the staff member
     who asked for it a link to download it. Returns where it is stored.

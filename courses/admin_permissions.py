@@ -366,3 +366,17 @@ def visible_to(user, queryset):
     if not allowed.query.has_filters():
         return queryset
     return queryset.filter(pk__in=allowed.values("pk"))
+
+
+def visible_to_requester(queryset):
+    """A function of a request returning ``queryset`` narrowed to what the request's user may
+    see (:func:`visible_to`), as filters take a queryset for each request; nothing without a
+    user."""
+
+    def for_request(request):
+        user = getattr(request, "user", None)
+        if user is None:
+            return queryset.none()
+        return visible_to(user, queryset)
+
+    return for_request

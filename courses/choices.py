@@ -95,3 +95,16 @@ class OfflineOutcome(models.TextChoices):
     #: not applied.
     SUPERSEDED = "superseded", _("Superseded by a later mark")
     REFUSED = "refused", _("Refused")
+
+
+class TaskPriority:
+    """How soon a background task runs when the workers are busy (higher runs first; Wagtail's
+    own index updates run at 0)."""
+
+    #: An email someone is waiting for: a sign-in or check-in link, a link to confirm their
+    #: place, the news that they have it.
+    AWAITED_EMAIL = 50
+    #: Other emails: a certificate issued, an outcome, a request's new status.
+    EMAIL = 20
+    #: Work nobody waits on at that moment: PDFs, archives.
+    BULK = -20

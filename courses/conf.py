@@ -1,6 +1,6 @@
 """Settings of the courses app, each with a default so that another site can install it as is."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -43,3 +43,36 @@ def closing_opens_after_last_part_starts():
     Zero by default: as soon as the last part has started. Education staff may close earlier,
     giving the reason."""
     return _duration("EDUCATION_CLOSING_OPENS_AFTER_LAST_PART_STARTS", timedelta(0))
+
+
+def program_year_start():
+    """The month and day the union's education program year starts, as ``(month, day)``:
+    ``EDUCATION_PROGRAM_YEAR_START``, a ``"MM-DD"`` string or a ``(month, day)`` pair.
+    September 1 (``"09-01"``) by default: a union's education program usually runs from
+    September to August. The staff reports cover the current program year until someone
+    chooses another period. ``None`` turns that off: the reports then cover every session on
+    record until a period is chosen."""
+    value = getattr(settings, "EDUCATION_PROGRAM_YEAR_START", "09-01")
+    if value is None:
+        return None
+    try:
+        if isinstance(value, str):
+            month, day = (int(part) for part in value.split("-"))
+        else:
+            month, day = value
+        date(2001, month, day)  # a year without February 29: the day exists every year
+    except (TypeError, ValueError) as error:
+        raise ImproperlyConfigured(
+            "EDUCATION_PROGRAM_YEAR_START must be a month and day such as '09-01', a "
+            f"(month, day) pair or None, not {value!r}."
+        ) from error
+    return month, day
+
+
+def public_page_cache_seconds():
+    """How long a public page (home, catalogue, workshop page) rendered for a visitor who is
+    not signed in may be served again from the cache: ``EDUCATION_PUBLIC_PAGE_CACHE_SECONDS``.
+    60 by default; 0 turns the cache off. A page is rendered again at once when anything it
+    shows changes (a page published, a seat taken or freed, a session changed) and when a
+    session it lists starts or closes its registration, whichever comes first."""
+    return getattr(settings, "EDUCATION_PUBLIC_PAGE_CACHE_SECONDS", 60)

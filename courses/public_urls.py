@@ -4,6 +4,7 @@ from django.urls import path
 
 from .requests import views as request_views
 from .sessions import views
+from .sessions.local_suggestions import local_suggestions
 
 app_name = "courses"
 
@@ -39,6 +40,7 @@ urlpatterns = [
         views.my_learning_cancel,
         name="my_learning_cancel",
     ),
+    path("locals/suggest/", local_suggestions, name="local_suggestions"),
     path(
         "request-a-session/status/<str:token>/",
         request_views.request_status,

@@ -1,5 +1,5 @@
-"""Rate limits on the public endpoints that send email or check a secret, and on the one that
-takes the attendance phones kept offline.
+"""Rate limits on the public endpoints that send email or check a secret, on the one that
+suggests locals as someone types, and on the one that takes the attendance phones kept offline.
 
 Each limit has a name and a rate ("5/h": five requests an hour). Counting is done by
 django-ratelimit in Django's cache, so every web process shares the counts when the cache is
@@ -54,6 +54,9 @@ DEFAULT_RATE_LIMITS = {
     # Asking for a check-in link by email (each request may email the address typed).
     "check_in_email.client": "100/h",
     "check_in_email.address": "5/h",
+    # Suggesting locals as someone types in a form's local field: generous, since typing a
+    # number or a name asks at almost every key, and a whole office may share one address.
+    "local_suggestions.client": "120/m",
     # Sending the attendance a phone took offline, per facilitator: generous, since a phone
     # sends again whatever was not answered each time it finds a signal.
     "offline_sync.user": "120/m",

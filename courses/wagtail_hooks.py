@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
@@ -20,9 +21,11 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSetGroup
+from wagtail.snippets.views.snippets import DeleteView, SnippetViewSetGroup
 
 from .actions import SUPERSEDED_ACTION
+from .admin_deletion import KeptForRecordsBulkDeleteMixin, KeptForRecordsDeleteMixin
+from .admin_filters import snippet_chooser_filter
 from .admin_forms import KeyCheckedModelChoiceField
 from .admin_permissions import (
     EnrollmentPermissionPolicy,
@@ -78,6 +81,7 @@ from .sessions.admin_views import (
     SessionPeopleView,
     refuse_bulk_publishing_unready_pages,
     seats_label,
+    with_seat_counts,
 )
 
 # Who sees whom: see ``admin_permissions``. Programs, workshops and the union's structure
@@ -96,7 +100,7 @@ def register_role_permissions():
     return Permission.objects.filter(content_type=ContentType.objects.get_for_model(EducationRole))
 
 
-class PrivateDeleteBulkAction(PolicyDeleteBulkAction):
+class PrivateDeleteBulkAction(KeptForRecordsBulkDeleteMixin, PolicyDeleteBulkAction):
     models = [Participant, Enrollment, Session, SessionRequest]
 
 
@@ -203,7 +207,10 @@ class SessionViewSet(SnippetViewSet):
         ]
 
     def get_queryset(self, request):
-        return visible_to(request.user, Session.objects.with_counts().select_related("workshop"))
+        # Counted per row: only the page's sessions have their enrolments counted.
+        return visible_to(
+            request.user, with_seat_counts(Session.objects.select_related("workshop"))
+        )
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(
@@ -259,12 +266,26 @@ class SessionViewSet(SnippetViewSet):
         ]
 
 
+class ParticipantFilterSet(WagtailFilterSet):
+    # A union has many locals: one is chosen with the local chooser, not from a list of all.
+    local = snippet_chooser_filter(Local, Local.objects.all(), label=_("Local"))
+
+    class Meta:
+        model = Participant
+        fields = ["local", "local_confirmed", "preferred_language"]
+
+
+class ParticipantDeleteView(KeptForRecordsDeleteMixin, DeleteView):
+    """A member with enrolments or certificates is never deleted: they are their records."""
+
+
 class ParticipantViewSet(SnippetViewSet):
     model = Participant
+    delete_view_class = ParticipantDeleteView
     icon = "user"
     menu_label = _("Participants")
     list_display = ["name", "email", "local", "local_confirmed", "preferred_language", "created_at"]
-    list_filter = ["local", "local_confirmed", "preferred_language"]
+    filterset_class = ParticipantFilterSet
     search_backend_name = None
     search_fields = ["name", "email"]
     ordering = ["name"]

@@ -60,7 +60,7 @@ from courses.attendance.rules import (
 from courses.choices import EnrollmentStatus, SessionStatus
 from courses.exceptions import Refusal
 from courses.mail import absolute_url
-from courses.models import Enrollment, Session
+from courses.models import Enrollment, Participant, Session
 
 from .choices import CodeKind
 from .models import CheckIn
@@ -460,7 +460,7 @@ def enrollment_by_email(session, email):
     return (
         Enrollment.objects.filter(
             session=session,
-            participant__email__iexact=(email or "").strip(),
+            participant__in=Participant.objects.with_email((email or "").strip()),
             status=EnrollmentStatus.CONFIRMED,
         )
         .select_related("participant")

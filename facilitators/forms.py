@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from courses.attendance.rules import InvalidMark, SeenMark, clean_mark, seen_mark
 from courses.choices import AttendanceStatus
 from courses.models import Participant
-from courses.sessions.forms import MemberEmailField, find_local
+from courses.sessions.forms import MemberEmailField, find_local, suggest_locals_in
 
 #: Posted with each row: the row's mark as the page showed it when it was loaded.
 SEEN_PREFIX = "seen-"
@@ -349,12 +349,13 @@ class WalkInForm(forms.Form):
         max_length=210,
         required=False,
         help_text=_("The local's number, for example 3247, or its name."),
-        widget=forms.TextInput(attrs={"list": "locals-list", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        suggest_locals_in(self.fields["local"])
 
     def clean_local(self):
         text = self.cleaned_data["local"].strip()

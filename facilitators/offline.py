@@ -14,6 +14,7 @@ from courses.attendance.rules import by_day, session_parts
 WORKER_ASSETS = (
     "css/education.css",
     "facilitators/js/roster.js",
+    "courses/js/local_suggest.js",
     "facilitators/js/print.js",
     "facilitators/icons/icon-192.png",
 )
@@ -89,7 +90,6 @@ def roster_texts():
         ),
         "need-name": gettext("Enter the person’s name."),
         "need-email": gettext("Enter a valid email address, such as name@example.org."),
-        "unknown-local": gettext("Choose a local from the list, or leave the field empty."),
         "close-offline": gettext("Closing the session needs a connection: connect, then close."),
     }
     counted = {

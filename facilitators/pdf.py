@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
+from courses import pdf_rendering
 from courses.choices import EnrollmentStatus, SessionStatus
 
 from . import agenda, checkin
@@ -29,12 +30,9 @@ def page_size():
 
 
 def render_pdf(html):
-    """The PDF of ``html``, with nothing fetched but ``data:`` URLs."""
-    # WeasyPrint takes a moment to import: only pay for it when a PDF is asked for.
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=["data"])).write_pdf()
+    """The PDF of ``html``, with nothing fetched but ``data:`` URLs, by this thread's WeasyPrint
+    state (font configuration and all), shared with every PDF the site prints."""
+    return pdf_rendering.render_pdf(html)
 
 
 def name_sort_key(name):

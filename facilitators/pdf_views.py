@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from courses.attendance.rules import can_take_attendance
 from courses.models import Session
 
-from . import pdf
+from . import guide_pdfs, pdf
 from .models import FacilitatorGuidePage
 from .privacy import is_guide_reader
 from .views import refuse_impossible_id
@@ -54,6 +54,7 @@ def guide_pdf(request, page_id):
     the guide's own language.
 
     The guide's own view restrictions (or its ancestors') still apply, as when it is served.
+    The PDF is read from storage (see ``facilitators.guide_pdfs``) only once they have passed.
     """
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), LOGIN_URL)
@@ -68,7 +69,8 @@ def guide_pdf(request, page_id):
     # ``?session=<id>``: clock times from that session's start, for those who may see it.
     session = page.session_for(request)
     workshop = page.workshop
+    # Rendered once per published revision and kept where nothing serves it but this view.
     return pdf_response(
-        pdf.render_guide(page, request, session=session, workshop=workshop),
+        guide_pdfs.guide_pdf(page, session=session, workshop=workshop),
         pdf.guide_filename(page, session, workshop=workshop),
     )

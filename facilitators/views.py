@@ -49,7 +49,7 @@ from courses.attendance.rules import (
     session_parts,
 )
 from courses.choices import EnrollmentStatus, SessionStatus
-from courses.models import AttendanceDay, Enrollment, Local, Session, show_in_language
+from courses.models import AttendanceDay, Enrollment, Session, show_in_language
 from courses.roles import is_education_staff
 
 from .checkin import checked_in_by_enrollment
@@ -383,11 +383,6 @@ def roster(request, session_id):
             "can_reopen": is_education_staff(request.user),
             "walk_in_form": walk_in_form,
             "close_form": close_form,
-            "locals": (
-                Local.objects.only("number", "name")
-                if is_open and context["attendance_started"]
-                else []
-            ),
         },
     )
 

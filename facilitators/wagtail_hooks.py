@@ -22,7 +22,7 @@ from wagtail.models import PageViewRestriction
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from courses.admin_filters import ModelMultipleChoiceFilter
+from courses.admin_filters import page_chooser_filter
 from courses.admin_forms import KeyCheckedModelMultipleChoiceField
 from courses.admin_permissions import (
     PolicyChooserViewSet,
@@ -90,9 +90,11 @@ hooks.register("register_bulk_action", FacilitatorDeleteBulkAction, order=1)
 
 
 class FacilitatorFilterSet(WagtailFilterSet):
-    certified_workshops = ModelMultipleChoiceFilter(
+    # One workshop, chosen with the page chooser: the facilitators certified to lead it.
+    certified_workshops = page_chooser_filter(
+        WorkshopPage,
+        WorkshopPage.objects.all(),
         label=capfirst(Facilitator._meta.get_field("certified_workshops").verbose_name),
-        queryset=WorkshopPage.objects.order_by("title"),
     )
 
     class Meta:

@@ -18,10 +18,11 @@ from courses.models import (
     sessions_of_workshops,
     show_programs,
 )
+from courses.page_cache import CachedForVisitors
 from courses.page_permissions import PrivacyFollowsSource
 
 
-class HomePage(PrivacyFollowsSource, Page):
+class HomePage(CachedForVisitors, PrivacyFollowsSource, Page):
     """The landing page: what the education program offers, its programs and the catalogue."""
 
     heading = models.CharField(_("heading"), max_length=200)

@@ -14,7 +14,8 @@ from wagtail.admin.views import generic
 
 import django_filters
 
-from ..admin_filters import DateFromToRangeFilter, ModelChoiceFilter
+from ..admin_filters import DateFromToRangeFilter, snippet_chooser_filter
+from ..admin_permissions import visible_to_requester
 from ..choices import AttendanceStatus, OfflineMarkKind, OfflineOutcome
 from ..models import OfflineMark, Session
 from ..roles import is_education_staff
@@ -55,12 +56,10 @@ class ReopenSessionView(SessionObjectView):
 
 
 class OfflineMarkFilterSet(WagtailFilterSet):
-    session = ModelChoiceFilter(
+    session = snippet_chooser_filter(
+        Session,
+        visible_to_requester(Session.objects.select_related("workshop")),
         label=_("Session"),
-        # The sessions phones sent marks for.
-        queryset=Session.objects.filter(pk__in=OfflineMark.objects.values("session"))
-        .select_related("workshop")
-        .order_by("-starts_at", "-pk"),
     )
     outcome = django_filters.ChoiceFilter(
         label=_("Outcome"), choices=OfflineOutcome.choices, empty_label=_("All")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from django_tasks import task
 
+from ..choices import TaskPriority
 from ..mail import absolute_url
 from ..models import Enrollment
 
@@ -45,7 +46,7 @@ def send_outcome_email(enrollment):
     return email
 
 
-@task()
+@task(priority=TaskPriority.EMAIL)
 def send_outcome_email_task(enrollment_id):
     """Background job: :func:`send_outcome_email` for this enrolment."""
     enrollment = Enrollment.objects.select_related(

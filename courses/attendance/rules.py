@@ -876,7 +876,7 @@ def add_walk_in(
         else:
             part = _marked_part(session, parts, part_id)
         _refuse_before_attendance_opens(session, now, part, parts)
-        participant = Participant.objects.filter(email__iexact=email).first()
+        participant = Participant.objects.with_email(email).first()
         on_this_roster = (
             participant is not None
             and session.enrollments.filter(participant=participant)

@@ -27,7 +27,9 @@ or twice at once:
 
 Marks follow the rules of :mod:`courses.attendance.rules` (present counts the workshop's hours,
 or the part's share for a session of several parts, whose marks are summed up); walk-ins are
-added by :func:`~courses.attendance.rules.add_walk_in`.
+added by :func:`~courses.attendance.rules.add_walk_in`. A walk-in's local is the one whose id
+it names (``local``), or the one named by the text typed in the walk-in form (``local_text``:
+a number or a name, read as the form reads it), which the phone cannot look up with no signal.
 """
 
 import json
@@ -39,6 +41,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.log_actions import log
@@ -53,6 +56,7 @@ from ..choices import (
 )
 from ..exceptions import Refusal
 from ..models import Attendance, AttendanceDay, Enrollment, Local, OfflineMark, Participant
+from ..sessions.forms import find_local
 from ..validators import fits_key, normalise_email
 from .rules import (
     CENTS,
@@ -90,6 +94,8 @@ DUPLICATE = "duplicate"
 
 NAME_LENGTH = Participant._meta.get_field("name").max_length
 EMAIL_LENGTH = Participant._meta.get_field("email").max_length
+#: The most text a local typed in the walk-in form may have (a number, or a name).
+LOCAL_TEXT_LENGTH = 210
 
 
 #: What the sync address answers those it does not record anything for (see
@@ -131,6 +137,8 @@ class Item:
     name: str = ""
     email: str = ""
     local_id: int | None = None
+    #: The local as typed in the walk-in form, when the phone sent no id.
+    local_text: str = ""
 
 
 def _reject_constant(name):
@@ -261,8 +269,18 @@ def _read_walk_in(item, place):
     name = _text(item, place, "name")
     email = _text(item, place, "email")
     local_id = _number(item, place, "local", required=False)
+    local_text = _text(item, place, "local_text", required=False)
     part_id = _number(item, place, "part", required=False)
     marked_at = _moment(item, place)
+    payload = {
+        "name": name,
+        "email": email,
+        "local": local_id,
+        "part": part_id,
+        "marked_at": item["marked_at"],
+    }
+    if local_text is not None:
+        payload["local_text"] = local_text
     return Item(
         kind=OfflineMarkKind.WALK_IN,
         place=place,
@@ -272,13 +290,8 @@ def _read_walk_in(item, place):
         name=name,
         email=email,
         local_id=local_id,
-        payload={
-            "name": name,
-            "email": email,
-            "local": local_id,
-            "part": part_id,
-            "marked_at": item["marked_at"],
-        },
+        local_text=local_text or "",
+        payload=payload,
     )
 
 
@@ -578,6 +591,16 @@ class _Sending:
                 local = locals_by_id.get(item.local_id)
                 if local is None:
                     raise InvalidWalkIn(_("This local is not in the list of locals."))
+            elif typed := " ".join(item.local_text.split()):
+                local = find_local(typed) if len(typed) <= LOCAL_TEXT_LENGTH else None
+                if local is None:
+                    raise InvalidWalkIn(
+                        _(
+                            "No local matches “%(text)s”. Check the number, or leave the field "
+                            "empty."
+                        )
+                        % {"text": Truncator(typed).chars(LOCAL_TEXT_LENGTH)}
+                    )
         except AttendanceError as refusal:
             self.answer(item, OfflineOutcome.REFUSED, message=refusal.message)
             return
@@ -589,7 +612,7 @@ class _Sending:
             Enrollment.objects.filter(
                 session=session,
                 status=EnrollmentStatus.CONFIRMED,
-                participant__email__iexact=email,
+                participant__in=Participant.objects.with_email(email),
             )
             .select_related("participant")
             .first()

@@ -26,6 +26,7 @@ from .. import conf
 from ..admin_widgets import InlinePanel
 from ..blocks import CurriculumBlock, total_minutes
 from ..choices import Audience
+from ..page_cache import CachedForVisitors
 from ..page_permissions import PrivacyFollowsSource
 from .sessions import Session
 
@@ -217,7 +218,7 @@ class ProgramRequirement(Orderable):
         ]
 
 
-class WorkshopIndexPage(PrivacyFollowsSource, Page):
+class WorkshopIndexPage(CachedForVisitors, PrivacyFollowsSource, Page):
     """The public catalogue of workshops, at /workshops/."""
 
     introduction = models.TextField(_("introduction"), blank=True)
@@ -250,28 +251,27 @@ class WorkshopIndexPage(PrivacyFollowsSource, Page):
         workshops = list(filter_workshops(self.workshops(), filters))
         # The programs' names in the reader's language: one query for the list and the cards.
         show_programs([*programs, *(workshop.program for workshop in workshops)])
-        # One query fetches the upcoming public sessions of every listed workshop, whatever
-        # their number. A session belongs to the workshop in every language: the catalogue in
-        # French lists the sessions of the French pages' English originals, and the other way
-        # round. Workshops offered on request are never scheduled publicly.
-        by_key = {workshop.translation_key: workshop for workshop in workshops}
-        for workshop in workshops:
-            workshop.upcoming_sessions = []
-        for session in sessions_of_workshops(by_key):
-            workshop = by_key[session.workshop_key]
-            if not workshop.offered_on_request:
-                session.shown_workshop = workshop
-                workshop.upcoming_sessions.append(session)
-        upcoming = sorted(
-            (session for workshop in workshops for session in workshop.upcoming_sessions),
-            key=lambda session: (session.starts_at, session.pk),
+        # One query fetches the soonest upcoming public sessions of the listed workshops, and
+        # only as many as are shown, whatever their number. A session belongs to the workshop
+        # in every language: the catalogue in French lists the sessions of the French pages'
+        # English originals, and the other way round. Workshops offered on request are never
+        # scheduled publicly.
+        by_key = {
+            workshop.translation_key: workshop
+            for workshop in workshops
+            if not workshop.offered_on_request
+        }
+        upcoming = list(
+            sessions_of_workshops(by_key).order_by("starts_at", "pk")[: self.UPCOMING_SESSIONS]
         )
+        for session in upcoming:
+            session.shown_workshop = by_key[session.workshop_key]
         context.update(
             workshops=workshops,
             filters=filters,
             programs=sorted(programs, key=lambda program: program.shown.title.casefold()),
             audiences=Audience.choices,
-            upcoming_sessions=upcoming[: self.UPCOMING_SESSIONS],
+            upcoming_sessions=upcoming,
         )
         return context
 
@@ -279,12 +279,13 @@ class WorkshopIndexPage(PrivacyFollowsSource, Page):
 def sessions_of_workshops(translation_keys):
     """The upcoming public sessions of the workshops with these ``translation_keys``, whatever
     the language of the page each session was scheduled on, soonest first; each annotated with
-    its workshop's ``workshop_key``."""
+    its workshop's ``workshop_key`` and its seats (counted only for the sessions fetched: take
+    the first few with ``[:n]`` rather than in Python)."""
     return (
         Session.objects.upcoming()
         .open_to_public()
         .filter(workshop__translation_key__in=list(translation_keys))
-        .with_counts()
+        .with_counts_per_row()
         .annotate(workshop_key=F("workshop__translation_key"))
         .select_related("workshop")
         .prefetch_related("parts")
@@ -417,7 +418,7 @@ def declared_parent_models(model):
         return []
 
 
-class WorkshopPage(PrivacyFollowsSource, Page):
+class WorkshopPage(CachedForVisitors, PrivacyFollowsSource, Page):
     """One workshop of the catalogue: what it covers, for whom, and its timed curriculum.
 
     The curriculum's module minutes must add up to the workshop's duration to be published.

@@ -4,15 +4,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.search import index
 
 from ..admin_widgets import InlinePanel
 from ..choices import EnrollmentSource, EnrollmentStatus, Language, SessionStatus, TimeZone
@@ -20,8 +19,25 @@ from ..timezones import format_in_zone, in_zone, zone_abbreviation, zone_named
 from ..validators import check_within_calendar
 
 
-class Participant(index.Indexed, models.Model):
-    """A member who takes part in sessions. Needs no account: signing in by link attaches one."""
+class ParticipantQuerySet(models.QuerySet):
+    def with_email(self, address):
+        """The participant with this email ``address``, in any case (a queryset of one at
+        most). Compared as the unique index ``unique_participant_email_ci`` stores addresses,
+        folded to lower case by the database, so that the index finds the row."""
+        return self.alias(email_lower=Lower("email")).filter(
+            email_lower=Lower(Value(address or "", output_field=models.CharField()))
+        )
+
+
+class Participant(models.Model):
+    """A member who takes part in sessions. Needs no account: signing in by link attaches one.
+
+    Members are found in the admin by the database's own search, so they are kept out of the
+    site's search index, and out of Wagtail's reference index: nobody asks what refers to a
+    member, and saving one queues no background work (an enrolment queues only its email).
+    """
+
+    wagtail_reference_index_ignore = True
 
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"))
@@ -54,12 +70,7 @@ class Participant(index.Indexed, models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    search_fields = [
-        index.SearchField("name"),
-        index.SearchField("email"),
-        index.AutocompleteField("name"),
-        index.AutocompleteField("email"),
-    ]
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -111,9 +122,35 @@ class SessionQuerySet(models.QuerySet):
             ),
         )
 
+    def with_counts_per_row(self):
+        """The annotations of :meth:`with_counts`, each counted by a subquery of the session's
+        own enrolments, which the database evaluates only for the rows it returns: for the
+        first few sessions of a long list (``[:12]``), where :meth:`with_counts` would count
+        the enrolments of every session before keeping the first few."""
+        return self.annotate(
+            confirmed_count=_enrolments_counted(EnrollmentStatus.CONFIRMED),
+            offered_count=_enrolments_counted(EnrollmentStatus.OFFERED),
+            waitlisted_count=_enrolments_counted(EnrollmentStatus.WAITLISTED),
+        )
 
-class Session(index.Indexed, ClusterableModel):
+
+def _enrolments_counted(status):
+    """How many enrolments of the outer query's session have ``status`` (a subquery)."""
+    counted = (
+        Enrollment.objects.filter(session=models.OuterRef("pk"), status=status)
+        .order_by()
+        .values("session")
+        .annotate(count=models.Count("pk"))
+        .values("count")
+    )
+    return Coalesce(models.Subquery(counted, output_field=models.IntegerField()), 0)
+
+
+class Session(ClusterableModel):
     """One scheduled delivery of a workshop, over one or more parts (days or half-days).
+
+    The admin finds sessions by the database's own search, so they are not in the site's search
+    index (saving a session queues no index update).
 
     ``starts_at`` and ``ends_at`` span all parts; they are kept from the parts on save so that
     listings can sort and filter on them.
@@ -208,15 +245,6 @@ class Session(index.Indexed, ClusterableModel):
         FieldPanel("facilitators"),
         FieldPanel("restricted_to_local"),
         FieldPanel("status"),
-    ]
-
-    search_fields = [
-        index.SearchField("venue"),
-        index.SearchField("city"),
-        index.RelatedFields("workshop", [index.SearchField("title")]),
-        index.FilterField("status"),
-        index.FilterField("language"),
-        index.FilterField("starts_at"),
     ]
 
     class Meta:
@@ -396,8 +424,12 @@ class Enrollment(models.Model):
     """A participant's place in a session: confirmed, waitlisted or cancelled.
 
     Cancelling is a status, never a delete. At most one active (not cancelled) enrolment per
-    participant and session, enforced by the database.
+    participant and session, enforced by the database. Kept out of Wagtail's reference index
+    like :class:`Participant`: its session and participant are protected from deletion by the
+    database itself.
     """
+
+    wagtail_reference_index_ignore = True
 
     participant = models.ForeignKey(
         Participant,

@@ -2,11 +2,12 @@
 
 Upcoming sessions with how full they are and who waits; sessions whose end has passed but that
 nobody has closed (their attendance, completions and certificates wait on it); and a chart of
-the year's sessions and participants. Requests from locals have their own panel
+the program year's sessions and participants (the program year the reports cover when no period
+is chosen, see ``courses.reports.views.program_year``). Requests from locals have their own panel
 (``courses.requests.admin_views.NewRequestsPanel``). Each panel costs one query.
 """
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from wagtail.admin.ui.components import Component
 
 from ..choices import SessionStatus
 from ..models import Session
-from .views import ReportConditions, percentage, sessions_per_month_chart
+from .views import ReportConditions, percentage, program_year, sessions_per_month_chart
 
 #: How many sessions a list panel shows; the rest are a link away.
 PANEL_ROWS = 8
@@ -75,7 +76,9 @@ class UnclosedSessionsPanel(Component):
 
 
 class ProgramChartPanel(Component):
-    """This year's sessions and the people confirmed in them, month by month."""
+    """This program year's sessions and the people confirmed in them, month by month: the
+    period the enrolment and attendance report opens on (the calendar year when the site sets
+    no program year)."""
 
     name = "education_program_chart"
     template_name = "courses/dashboard/program_chart.html"
@@ -83,8 +86,12 @@ class ProgramChartPanel(Component):
 
     def get_context_data(self, parent_context):
         today = timezone.localdate()
-        start = timezone.make_aware(datetime.combine(today.replace(month=1, day=1), time.min))
-        stop = timezone.make_aware(datetime.combine(today.replace(month=12, day=31), time.max))
+        first_day, last_day = program_year(today) or (
+            date(today.year, 1, 1),
+            date(today.year, 12, 31),
+        )
+        start = timezone.make_aware(datetime.combine(first_day, time.min))
+        stop = timezone.make_aware(datetime.combine(last_day, time.max))
         conditions = ReportConditions({"period": slice(start, stop)})
         chart = sessions_per_month_chart(
             Session.objects.filter(conditions.sessions()),
@@ -93,7 +100,11 @@ class ProgramChartPanel(Component):
         )
         return {
             "chart": chart,
-            "year": today.year,
+            "year": (
+                str(first_day.year)
+                if first_day.year == last_day.year
+                else f"{first_day.year}–{last_day.year}"
+            ),
             "report_url": reverse("education_reports:sessions"),
         }
 

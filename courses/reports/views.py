@@ -11,21 +11,34 @@ Every report takes the same filters: a period (on the session's start), the prog
 workshop, the language and the division. The division is the participant's: it narrows the
 people counted, and the rows to those where someone from the division took part.
 
+A report opened with no period in its address covers the current program year (see
+``courses.conf.program_year_start``: September to August by default), in the site's time zone,
+and its period filter shows those dates; the CSV and XLSX downloads follow the same rule. A
+period the person cleared (both dates sent empty) covers every session on record. Each report
+says in words which period it covers.
+
 Only people who may view sessions (the Education staff group, superusers) see the reports;
 facilitators have their own sessions at /facilitate/ and see no report.
 """
 
+from datetime import date, timedelta
 from decimal import Decimal
+from operator import attrgetter
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.active_filters import (
+    DateFromToRangeFilterAdapter,
+    register_filter_adapter_class,
+)
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
@@ -35,7 +48,8 @@ from wagtail.permissions import policy_registry
 
 import django_filters
 
-from ..admin_filters import DateFromToRangeFilter, ModelChoiceFilter
+from .. import conf
+from ..admin_filters import DateFromToRangeFilter, ModelChoiceFilter, page_chooser_filter
 from ..choices import AttendanceStatus, EnrollmentStatus, Language, RequestStatus, SessionStatus
 from ..exports import FormulaSafeExportMixin
 from ..models import Division, Enrollment, Local, Program, Session, SessionRequest, WorkshopPage
@@ -72,16 +86,70 @@ def source_workshops():
     return WorkshopPage.objects.filter(locale=Locale.get_default()).order_by("title")
 
 
+def program_year(day=None):
+    """``(first_day, last_day)`` of the program year holding ``day`` (today in the site's time
+    zone by default), or ``None`` when the site sets no program year
+    (``EDUCATION_PROGRAM_YEAR_START = None``)."""
+    start = conf.program_year_start()
+    if start is None:
+        return None
+    day = day or timezone.localdate()
+    month, first = start
+    first_day = date(day.year, month, first)
+    if first_day > day:
+        first_day = date(day.year - 1, month, first)
+    return first_day, date(first_day.year + 1, month, first) - timedelta(days=1)
+
+
+def period_in_words(first_day, last_day):
+    """The period a report covers, in words: "1 September 2026 to 31 August 2027"."""
+
+    def day(value):
+        return date_format(value, "j F Y")
+
+    if first_day and last_day:
+        return gettext("%(start)s to %(stop)s") % {"start": day(first_day), "stop": day(last_day)}
+    if first_day:
+        return gettext("From %(start)s") % {"start": day(first_day)}
+    if last_day:
+        return gettext("Up to %(stop)s") % {"stop": day(last_day)}
+    return gettext("Every date on record")
+
+
+class ReportPeriodFilter(DateFromToRangeFilter):
+    """A report's period: the current program year when the address names no period at all
+    (see :class:`ReportFilterSet`)."""
+
+
+class ReportPeriodFilterAdapter(DateFromToRangeFilterAdapter):
+    """The period among the active filters: removing it sends both dates empty, meaning every
+    date on record, rather than dropping them, which would bring the program year back."""
+
+    def get_url_without_filter_param(self, param):
+        query_dict = self.query_dict.copy()
+        for name in param if isinstance(param, (list, tuple)) else [param]:
+            query_dict[name] = ""
+        return self.base_url + "?" + query_dict.urlencode()
+
+
+register_filter_adapter_class(ReportPeriodFilter, ReportPeriodFilterAdapter)
+
+
 class ReportFilterSet(WagtailFilterSet):
     """The filters every report offers. The views read the cleaned values and apply them inside
-    their aggregates (see :meth:`EducationReportView.conditions`), not as plain filters."""
+    their aggregates (see :meth:`EducationReportView.conditions`), not as plain filters.
 
-    period = DateFromToRangeFilter(label=_("Period"), widget=DateRangePickerWidget, method="keep")
+    When the address has neither date of the period (a first visit, a link from elsewhere, a
+    download without a period), the period is the current program year, shown in the filter
+    as if chosen. Dates sent empty (the person cleared them) mean every date on record.
+    """
+
+    period = ReportPeriodFilter(label=_("Period"), widget=DateRangePickerWidget, method="keep")
     program = ModelChoiceFilter(
         label=_("Program"), queryset=Program.objects.in_default_language(), method="keep"
     )
-    workshop = ModelChoiceFilter(
-        label=_("Workshop"), queryset=lambda request: source_workshops(), method="keep"
+    workshop = page_chooser_filter(
+        WorkshopPage, lambda request: source_workshops(), label=_("Workshop"), method="keep"
     )
     language = django_filters.ChoiceFilter(
         label=_("Language"), choices=Language.choices, empty_label=_("All"), method="keep"
@@ -93,6 +161,21 @@ class ReportFilterSet(WagtailFilterSet):
     class Meta:
         model = Session
         fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        if self.data is not None and self.is_bound:
+            self.data = self.with_default_period(self.data)
+
+    def with_default_period(self, data):
+        widget = self.filters["period"].field.widget
+        keys = [widget.suffixed("period", suffix) for suffix in widget.suffixes]
+        if any(key in data for key in keys) or (year := program_year()) is None:
+            return data
+        data = data.copy()
+        for key, day in zip(keys, year, strict=True):
+            data[key] = day.isoformat()
+        return data
 
     def keep(self, queryset, name, value):
         return queryset
@@ -162,11 +245,22 @@ def count_subquery(queryset, outer_field, aggregate=None):
     return Coalesce(Subquery(inner, output_field=IntegerField()), Value(0))
 
 
+def order_rows(rows, ordering):
+    """``rows`` (a list) in the order that ``order_by(ordering)`` gives a queryset, ``ordering``
+    being one attribute, "-" first for descending; rows with equal values keep their order."""
+    if not ordering:
+        return rows
+    name = ordering.removeprefix("-")
+    return sorted(rows, key=attrgetter(name), reverse=ordering.startswith("-"))
+
+
 class EducationReportView(FormulaSafeExportMixin, ReportView):
     """A report over sessions, for the people who may view sessions.
 
     Subclasses build their rows in :meth:`get_rows` from :attr:`conditions` (the filters); the
-    filters are not applied again afterwards. :meth:`decorate_row` adds what is computed from a
+    filters are not applied again afterwards. The rows are a queryset, or a list of objects
+    when their figures come from grouped queries merged in Python (then ordered by
+    :func:`order_rows`). :meth:`decorate_row` adds what is computed from a
     row's own figures (rates). :meth:`get_charts` returns the charts shown above the table.
     Downloads write names that look like formulas as text (see ``courses.exports``).
     """
@@ -194,6 +288,11 @@ class EducationReportView(FormulaSafeExportMixin, ReportView):
     def get_base_queryset(self):
         return self.get_rows()
 
+    def order_queryset(self, queryset):
+        if isinstance(queryset, list):
+            return order_rows(queryset, self.ordering)
+        return super().order_queryset(queryset)
+
     def filter_queryset(self, queryset):
         # The filters are already inside the rows' aggregates.
         return queryset
@@ -218,7 +317,17 @@ class EducationReportView(FormulaSafeExportMixin, ReportView):
         if not self.is_export:
             context["charts"] = self.get_charts()
             context["introduction"] = self.introduction
+            context["period_covered"] = self.period_covered()
         return context
+
+    def period_covered(self):
+        """The period the report covers, in words, from the period it was computed for."""
+        conditions = self.conditions
+
+        def local_day(moment):
+            return timezone.localtime(moment).date() if moment else None
+
+        return period_in_words(local_day(conditions.start), local_day(conditions.stop))
 
 
 class SessionReportView(EducationReportView):
@@ -289,12 +398,16 @@ class SessionReportView(EducationReportView):
         ]
 
     def enrollment_counts(self):
-        """Annotations counting a session's enrolments, of the division's members if chosen."""
-        people = self.conditions.participants("enrollments__participant__")
+        """Annotations counting a session's enrolments, of the division's members if chosen.
+
+        Each is a subquery of the session's own enrolments, which the database evaluates for
+        the rows it returns: a page of the report counts the enrolments of its 50 sessions,
+        not those of every session in the period (a download counts them all).
+        """
+        enrolments = Enrollment.objects.filter(self.conditions.participants("participant__"))
 
         def count(**lookups):
-            condition = Q(**{f"enrollments__{key}": value for key, value in lookups.items()})
-            return Count("enrollments", filter=condition & people)
+            return count_subquery(enrolments.filter(**lookups), "session")
 
         return {
             "confirmed": count(status=EnrollmentStatus.CONFIRMED),
@@ -339,8 +452,13 @@ class SessionReportView(EducationReportView):
 
 
 def sessions_per_month_chart(sessions, conditions, chart_id="sessions-per-month"):
-    """Sessions held (not cancelled) and people confirmed in them, per month (one query)."""
-    people = conditions.participants("enrollments__participant__")
+    """Sessions held (not cancelled) and people confirmed in them, per month (one query).
+
+    The people are counted per session by a subquery, then added up per month: grouping the
+    sessions joined to their enrolments sorted every enrolment of the period."""
+    confirmed = Enrollment.objects.filter(
+        conditions.participants("participant__"), status=EnrollmentStatus.CONFIRMED
+    )
     months = list(
         sessions.exclude(status=SessionStatus.CANCELLED)
         .annotate(month=TruncMonth("starts_at"))
@@ -348,10 +466,7 @@ def sessions_per_month_chart(sessions, conditions, chart_id="sessions-per-month"
         .values("month")
         .annotate(
             sessions=Count("pk", distinct=True),
-            participants=Count(
-                "enrollments",
-                filter=Q(enrollments__status=EnrollmentStatus.CONFIRMED) & people,
-            ),
+            participants=Sum(count_subquery(confirmed, "session")),
         )
         .order_by("month")
     )
@@ -424,35 +539,44 @@ class CompletionReportView(EducationReportView):
             PercentColumn("completion_rate", label=_("Completion rate")),
         ]
 
-    def delivered_condition(self, path):
-        """Confirmed enrolments in delivered sessions that match the filters."""
-        return Q(
-            **{
-                f"{path}status": EnrollmentStatus.CONFIRMED,
-                f"{path}session__status": SessionStatus.DELIVERED,
-            }
-        ) & self.conditions.sessions(f"{path}session__")
-
     def get_rows(self):
-        path = "participants__enrollments__"
-        delivered = self.delivered_condition(path)
-        completed = delivered & Q(**{f"{path}completed": True})
-        locals_ = Local.objects.select_related("division", "sector")
-        if self.conditions.division:
-            locals_ = locals_.filter(division=self.conditions.division)
-        return (
-            locals_.annotate(
-                delivered=Count("participants__enrollments", filter=delivered),
-                completions=Count("participants__enrollments", filter=completed),
-                members=Count("participants", filter=completed, distinct=True),
-                hours=Sum(f"{path}attendance__hours_attended", filter=completed),
+        # One pass over the period's enrolments grouped by local, then the locals that have
+        # figures. Grouping every local joined to its members, enrolments, sessions and marks
+        # (and again for the paginator's count) cost seconds at a national union's size, and
+        # a subquery per figure and local is no better when the report is sorted by a figure.
+        completed = Q(completed=True)
+        figures = {
+            row.pop("participant__local"): row
+            for row in Enrollment.objects.filter(
+                self.conditions.sessions("session__"),
+                self.conditions.participants("participant__"),
+                status=EnrollmentStatus.CONFIRMED,
+                session__status=SessionStatus.DELIVERED,
+                participant__local__isnull=False,
             )
-            .filter(delivered__gt=0)
+            .order_by()
+            .values("participant__local")
+            .annotate(
+                delivered=Count("pk"),
+                completions=Count("pk", filter=completed),
+                members=Count("participant", filter=completed, distinct=True),
+                hours=Sum("attendance__hours_attended", filter=completed),
+            )
+        }
+        locals_ = (
+            Local.objects.select_related("division", "sector")
+            .filter(pk__in=list(figures))
             .order_by("division__name", "sector__name", "number")
         )
+        rows = list(locals_)
+        for local in rows:
+            for name, value in figures[local.pk].items():
+                setattr(local, name, value)
+            local.hours = Decimal(local.hours or 0)
+        return rows
 
     def decorate_row(self, local):
-        local.hours = Decimal(local.hours or 0).quantize(Decimal("0.01"))
+        local.hours = local.hours.quantize(Decimal("0.01"))
         local.completion_rate = percentage(local.completions, local.delivered)
         return local
 
@@ -462,26 +586,25 @@ class CompletionReportView(EducationReportView):
 
 def completion_rate_per_program_chart(conditions, chart_id="completion-rate-per-program"):
     """Of the confirmed people in delivered sessions, the share who completed, per program."""
-    path = "workshops__sessions__enrollments__"
-    delivered = (
-        Q(
-            **{
-                f"{path}status": EnrollmentStatus.CONFIRMED,
-                "workshops__sessions__status": SessionStatus.DELIVERED,
-            }
-        )
-        & conditions.sessions("workshops__sessions__")
-        & conditions.participants(f"{path}participant__")
+    # A subquery per figure and program over the period's enrolments: joining every program
+    # to all its sessions and their enrolments read them all, whatever the period.
+    delivered = Enrollment.objects.filter(
+        conditions.sessions("session__"),
+        conditions.participants("participant__"),
+        status=EnrollmentStatus.CONFIRMED,
+        session__status=SessionStatus.DELIVERED,
     )
-    programs = list(
-        Program.objects.in_default_language()
+    to_program = "session__workshop__program"
+    programs = [
+        program
+        for program in Program.objects.in_default_language()
         .annotate(
-            delivered=Count(f"{path}pk", filter=delivered),
-            completed=Count(f"{path}pk", filter=delivered & Q(**{f"{path}completed": True})),
+            delivered=count_subquery(delivered, to_program),
+            completed=count_subquery(delivered.filter(completed=True), to_program),
         )
-        .filter(delivered__gt=0)
         .order_by("title")
-    )
+        if program.delivered
+    ]
     return bar_chart(
         chart_id,
         _("Completion rate per program"),
@@ -635,7 +758,20 @@ class DemandReportView(EducationReportView):
             Column("open_requests", label=_("Open requests"), sort_key="open_requests"),
         ]
 
+    #: The figures of a workshop with neither sessions nor enrolments in the period.
+    NO_FIGURES = {
+        "session_count": 0,
+        "sessions_with_waitlist": 0,
+        "capacity": 0,
+        "confirmed": 0,
+        "offered": 0,
+        "waitlisted": 0,
+    }
+
     def get_rows(self):
+        # The sessions' and the enrolments' figures are each one grouped query over the period,
+        # merged into the workshops in Python; a subquery per figure and workshop read each
+        # workshop's enrolments once per figure (and the whole ran again for the chart).
         conditions = self.conditions
         sessions = Session.objects.filter(conditions.sessions_with_division()).exclude(
             status=SessionStatus.CANCELLED
@@ -658,41 +794,55 @@ class DemandReportView(EducationReportView):
             workshops = workshops.filter(program=conditions.program)
         if conditions.workshop:
             workshops = workshops.filter(pk=conditions.workshop.pk)
-        return (
-            workshops.annotate(
-                session_count=count_subquery(sessions, "workshop"),
-                sessions_with_waitlist=count_subquery(
-                    sessions.filter(enrollments__status=EnrollmentStatus.WAITLISTED),
-                    "workshop",
-                    Count("pk", distinct=True),
-                ),
-                capacity=count_subquery(sessions, "workshop", Sum("capacity")),
-                confirmed=count_subquery(
-                    enrolments.filter(status=EnrollmentStatus.CONFIRMED), "session__workshop"
-                ),
-                offered=count_subquery(
-                    enrolments.filter(status=EnrollmentStatus.OFFERED), "session__workshop"
-                ),
-                waitlisted=count_subquery(
-                    enrolments.filter(status=EnrollmentStatus.WAITLISTED), "session__workshop"
-                ),
-                requests=count_subquery(requests, "workshop"),
-                open_requests=count_subquery(
-                    requests.filter(status__in=(RequestStatus.NEW, RequestStatus.IN_REVIEW)),
-                    "workshop",
-                ),
-                program_title=Coalesce("program__title", Value("")),
-            )
-            .filter(Q(session_count__gt=0) | Q(requests__gt=0))
-            .order_by("-waitlisted", "title")
+
+        waiting = Enrollment.objects.filter(
+            session=OuterRef("pk"), status=EnrollmentStatus.WAITLISTED
         )
+        figures = {
+            row.pop("workshop"): row
+            for row in sessions.order_by()
+            .values("workshop")
+            .annotate(
+                session_count=Count("pk"),
+                sessions_with_waitlist=Count("pk", filter=Exists(waiting)),
+                capacity=Sum("capacity"),
+            )
+        }
+        for row in (
+            enrolments.order_by()
+            .values("session__workshop")
+            .annotate(
+                confirmed=Count("pk", filter=Q(status=EnrollmentStatus.CONFIRMED)),
+                offered=Count("pk", filter=Q(status=EnrollmentStatus.OFFERED)),
+                waitlisted=Count("pk", filter=Q(status=EnrollmentStatus.WAITLISTED)),
+            )
+        ):
+            figures.setdefault(row.pop("session__workshop"), dict(self.NO_FIGURES)).update(row)
+
+        rows = []
+        for workshop in workshops.annotate(
+            requests=count_subquery(requests, "workshop"),
+            open_requests=count_subquery(
+                requests.filter(status__in=(RequestStatus.NEW, RequestStatus.IN_REVIEW)),
+                "workshop",
+            ),
+            program_title=Coalesce("program__title", Value("")),
+        ):
+            workshop_figures = {**self.NO_FIGURES, **figures.get(workshop.pk, {})}
+            if workshop_figures["session_count"] or workshop.requests:
+                for name, value in workshop_figures.items():
+                    setattr(workshop, name, value)
+                rows.append(workshop)
+        # Most people waiting first, then by title (the workshops' own order).
+        return order_rows(rows, "-waitlisted")
 
     def decorate_row(self, workshop):
         workshop.fill_rate = percentage(workshop.confirmed + workshop.offered, workshop.capacity)
         return workshop
 
     def get_charts(self):
-        return [fill_rate_and_waitlist_chart(self.get_queryset()[:15])]
+        # The table's rows, in the table's order: computed once for both.
+        return [fill_rate_and_waitlist_chart(self.object_list[:15])]
 
 
 def fill_rate_and_waitlist_chart(workshops, chart_id="fill-rate-and-waitlist"):

@@ -32,7 +32,12 @@ from wagtail.snippets.views.snippets import CreateView, EditView, IndexView
 
 import django_filters
 
-from ..admin_filters import DateFromToRangeFilter, ModelChoiceFilter
+from ..admin_filters import (
+    DateFromToRangeFilter,
+    ModelChoiceFilter,
+    page_chooser_filter,
+    snippet_chooser_filter,
+)
 from ..admin_forms import EditConflict, VersionCheckedFormMixin, VersionCheckedModelFormMixin
 from ..admin_permissions import PolicyChooserViewSet, visible_to
 from ..admin_viewsets import SnippetViewSet
@@ -89,14 +94,15 @@ class SessionRequestFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=RequestStatus.choices, empty_label=_("All")
     )
-    workshop = ModelChoiceFilter(
+    workshop = page_chooser_filter(
+        WorkshopPage,
+        WorkshopPage.objects.filter(offered_on_request=True),
         label=_("Workshop"),
-        queryset=WorkshopPage.objects.filter(offered_on_request=True).order_by("title"),
     )
     division = ModelChoiceFilter(
         label=_("Division"), field_name="local__division", queryset=Division.objects.all()
     )
-    local = ModelChoiceFilter(label=_("Local"), queryset=Local.objects.all())
+    local = snippet_chooser_filter(Local, Local.objects.all(), label=_("Local"))
     created_at = DateFromToRangeFilter(label=_("Received"), widget=DateRangePickerWidget)
 
     class Meta:

@@ -26,7 +26,7 @@ from ..admin_forms import (
 from ..choices import DeliveryFormat, Language, RequestStatus
 from ..models import WorkshopPage, in_language
 from ..models.requests import MAX_PARTICIPANTS, MIN_PARTICIPANTS
-from ..sessions.forms import HoneypotMixin, MemberEmailField, find_local
+from ..sessions.forms import HoneypotMixin, MemberEmailField, find_local, suggest_locals_in
 from ..sessions.scheduling import (
     facilitator_clashes,
     language_name,
@@ -152,7 +152,7 @@ class SessionRequestForm(HoneypotMixin, forms.Form):
         max_length=210,
         required=False,
         help_text=_("Type its number, for example 3247, or its name, and pick it from the list."),
-        widget=forms.TextInput(attrs={"list": "locals-list", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     local_not_listed = forms.BooleanField(label=_("My local is not listed"), required=False)
     local_name_other = forms.CharField(
@@ -270,6 +270,7 @@ class SessionRequestForm(HoneypotMixin, forms.Form):
     def __init__(self, *args, workshops=None, today=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        suggest_locals_in(self.fields["local"])
         self.today = today or timezone.localdate()
         self.fields["workshop"].queryset = (
             workshops if workshops is not None else requestable_workshops()

@@ -10,7 +10,7 @@ from wagtail.models import Site
 
 from ..choices import RequestStatus
 from ..mail import education_contact_email
-from ..models import Local, SessionRequest, WorkshopPage
+from ..models import SessionRequest, WorkshopPage
 from ..ratelimits import hit, hit_all, rate_limited_response
 from ..sessions.forms import local_choice_label
 from ..sessions.views import participant_of
@@ -55,7 +55,6 @@ def session_request_form(request, page):
     )
     context = {
         "form": form,
-        "locals": Local.objects.only("number", "name"),
         "has_workshops": workshops.exists(),
     }
     if request.method == "POST":

@@ -23,7 +23,16 @@ Other apps add their own actions to these pages through two Wagtail hooks:
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError, RestrictedError, prefetch_related_objects
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    ProtectedError,
+    RestrictedError,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -46,8 +55,9 @@ from wagtail.snippets.views.snippets import EditView, IndexView
 
 import django_filters
 
-from ..admin_filters import DateFromToRangeFilter, ModelChoiceFilter
+from ..admin_filters import DateFromToRangeFilter, page_chooser_filter, snippet_chooser_filter
 from ..admin_forms import EditConflict
+from ..admin_permissions import visible_to_requester
 from ..admin_viewsets import DeleteView
 from ..choices import EnrollmentSource, EnrollmentStatus, Language, SessionStatus
 from ..models import Enrollment, Session, WorkshopPage
@@ -64,6 +74,36 @@ from .enrollment import (
     lapse_offers,
     offer_place,
 )
+
+
+def enrolments_counted(status):
+    """How many enrolments of the outer query's session have ``status``: a subquery, which the
+    database evaluates for each row it returns, 0 when there are none."""
+    counted = (
+        Enrollment.objects.filter(session=OuterRef("pk"), status=status)
+        .order_by()
+        .values("session")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def with_seat_counts(sessions):
+    """``sessions`` with the annotations of ``Session.objects.with_counts()``
+    (``confirmed_count``, ``offered_count``, ``waitlisted_count``), each a subquery of the
+    session's own enrolments.
+
+    A listing shows one page of a long list: the database counts the enrolments of the page's
+    sessions only, where ``with_counts()`` groups every session with its enrolments before the
+    page is cut. Ordering by a count still works (the subquery is then evaluated for every
+    session), and the paginator's count leaves the subqueries out.
+    """
+    return sessions.annotate(
+        confirmed_count=enrolments_counted(EnrollmentStatus.CONFIRMED),
+        offered_count=enrolments_counted(EnrollmentStatus.OFFERED),
+        waitlisted_count=enrolments_counted(EnrollmentStatus.WAITLISTED),
+    )
 
 
 def local_datetime(value, session=None):
@@ -86,7 +126,8 @@ class LocalDateTimeColumn(Column):
 
 def seats_label(session):
     """A session's seats taken out of its capacity ("12 / 20"), saying how many are kept for
-    people offered one ("12 + 1 offered / 20"). Uses ``Session.objects.with_counts()``."""
+    people offered one ("12 + 1 offered / 20"). Uses the annotations of
+    ``Session.objects.with_counts()`` (or :func:`with_seat_counts`)."""
     if getattr(session, "offered_count", 0):
         return gettext("%(confirmed)d + %(offered)d offered / %(capacity)d") % {
             "confirmed": session.confirmed_count,
@@ -112,9 +153,7 @@ class LinkColumn(Column):
 
 
 class SessionFilterSet(WagtailFilterSet):
-    workshop = ModelChoiceFilter(
-        label=_("Workshop"), queryset=WorkshopPage.objects.order_by("title")
-    )
+    workshop = page_chooser_filter(WorkshopPage, WorkshopPage.objects.all(), label=_("Workshop"))
     starts_at = DateFromToRangeFilter(label=_("Date"), widget=DateRangePickerWidget)
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=SessionStatus.choices, empty_label=_("All")
@@ -135,9 +174,10 @@ class EnrollmentFilterSet(WagtailFilterSet):
     source = django_filters.ChoiceFilter(
         label=_("Source"), choices=EnrollmentSource.choices, empty_label=_("All")
     )
-    session = ModelChoiceFilter(
+    session = snippet_chooser_filter(
+        Session,
+        visible_to_requester(Session.objects.select_related("workshop")),
         label=_("Session"),
-        queryset=Session.objects.select_related("workshop").order_by("-starts_at"),
     )
 
     class Meta:

@@ -126,7 +126,7 @@ def ask_to_enrol(
             pk=session_id
         )
         check_registration_open(session, now=now)
-        participant = Participant.objects.filter(email__iexact=email).first()
+        participant = Participant.objects.with_email(email).first()
         reason = obstacle(session, participant)
         if reason is not None:
             _queue(
@@ -155,9 +155,7 @@ def ask_to_enrol(
 def details_for(pending):
     """The details the confirmation page offers: the record's, for an address we know (what a
     stranger typed never replaces them), else those typed on the form."""
-    participant = (
-        Participant.objects.select_related("local").filter(email__iexact=pending.email).first()
-    )
+    participant = Participant.objects.select_related("local").with_email(pending.email).first()
     if participant is not None:
         return participant, {
             "name": participant.name,
@@ -201,7 +199,7 @@ def confirm(pending_id, *, name, local, preferred_language, accessibility_needs,
 
 
 def _participant_confirmed(email, *, name, local, preferred_language):
-    participant = Participant.objects.select_for_update().filter(email__iexact=email).first()
+    participant = Participant.objects.select_for_update().with_email(email).first()
     if participant is None:
         try:
             with transaction.atomic():
@@ -209,7 +207,7 @@ def _participant_confirmed(email, *, name, local, preferred_language):
                     name=name, email=email, local=local, preferred_language=preferred_language
                 )
         except IntegrityError:  # the same address confirmed another session a moment ago
-            participant = Participant.objects.select_for_update().get(email__iexact=email)
+            participant = Participant.objects.select_for_update().with_email(email).get()
     update_own_details(participant, name=name, local=local, preferred_language=preferred_language)
     return participant
 

@@ -321,7 +321,7 @@ def send_enrollment_request_email(kind, *, pending=None, session=None, email=Non
 
     if pending is not None:
         session, email, language = pending.session, pending.email, pending.preferred_language
-    participant = Participant.objects.filter(email__iexact=email).first()
+    participant = Participant.objects.with_email(email).first()
     if participant is not None:
         language = participant.preferred_language
     with translation.override(language or settings.LANGUAGE_CODE):

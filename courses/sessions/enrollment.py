@@ -96,7 +96,7 @@ def find_or_create_participant(
     membership; a local from anyone else is recorded unconfirmed.
     """
     email = email.strip()
-    participant = Participant.objects.filter(email__iexact=email).first()
+    participant = Participant.objects.with_email(email).first()
     if participant is None:
         try:
             with transaction.atomic():
@@ -108,7 +108,7 @@ def find_or_create_participant(
                     preferred_language=preferred_language or "en",
                 )
         except IntegrityError:  # created by a parallel request a moment ago
-            participant = Participant.objects.get(email__iexact=email)
+            participant = Participant.objects.with_email(email).get()
     changed = []
     if local is not None and participant.local_id is None:
         participant.local = local

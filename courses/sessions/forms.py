@@ -2,6 +2,7 @@
 details and asking for a sign-in link."""
 
 from django import forms
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,17 @@ def find_local(text):
 def local_choice_label(local):
     """How a local is offered in the list of suggestions, and how it reads back in the field."""
     return f"{local.number} — {local.name}"
+
+
+def suggest_locals_in(field):
+    """Have the page's script suggest locals as someone types in ``field`` (a text field that
+    takes a local's number or name): its input says where to ask for them. Without the script,
+    or without the address, it is a plain text field."""
+    try:
+        url = reverse("courses:local_suggestions")
+    except NoReverseMatch:
+        return
+    field.widget.attrs["data-suggest-url"] = url
 
 
 class HoneypotField(forms.CharField):
@@ -75,7 +87,7 @@ class MemberDetailsFields(forms.Form):
         label=_("Your local"),
         max_length=210,
         help_text=_("Type your local's number, for example 3247, or its name."),
-        widget=forms.TextInput(attrs={"list": "locals-list", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     preferred_language = forms.ChoiceField(
         label=_("Preferred language for emails"),
@@ -86,6 +98,7 @@ class MemberDetailsFields(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        suggest_locals_in(self.fields["local"])
         language = (get_language() or "").split("-")[0]
         if language in Language.values and not self.initial.get("preferred_language"):
             self.fields["preferred_language"].initial = language

@@ -79,7 +79,7 @@ def user_for_email(email):
     linked to them, otherwise a new user with no usable password is created.
     """
     email = email.strip()
-    participant = Participant.objects.select_related("user").filter(email__iexact=email).first()
+    participant = Participant.objects.select_related("user").with_email(email).first()
     if participant is None:
         return _active_user_with_email(email)
     if participant.user is not None:

@@ -3,11 +3,12 @@
 
 from django_tasks import task
 
+from ..choices import TaskPriority
 from ..models import Enrollment, PendingEnrollment, Session
 from . import emails, signin
 
 
-@task()
+@task(priority=TaskPriority.AWAITED_EMAIL)
 def send_enrollment_email(enrollment_id, kind, before=None, after=None):
     """Email a participant about their enrolment; see ``courses.sessions.emails``. ``before`` and
     ``after`` are what people saw of the session before and after a change (``changed``)."""
@@ -17,7 +18,7 @@ def send_enrollment_email(enrollment_id, kind, before=None, after=None):
     emails.send_enrollment_email(enrollment, kind, before=before, after=after)
 
 
-@task()
+@task(priority=TaskPriority.AWAITED_EMAIL)
 def send_enrollment_request_email(
     kind, pending_id=None, session_id=None, email=None, language=None
 ):
@@ -38,7 +39,7 @@ def send_enrollment_request_email(
     emails.send_enrollment_request_email(kind, session=session, email=email, language=language)
 
 
-@task()
+@task(priority=TaskPriority.AWAITED_EMAIL)
 def send_sign_in_email(email, next_url=""):
     """Email a sign-in link if the address is known; see ``courses.sessions.signin``."""
     signin.send_sign_in_email(email, next_url)

@@ -19,7 +19,6 @@ from wagtail import hooks
 from ..choices import EnrollmentStatus, SessionStatus
 from ..models import (
     Enrollment,
-    Local,
     Participant,
     Program,
     Session,
@@ -134,7 +133,6 @@ def _enrol_context(session, form, **extra):
         "workshop": session.shown_workshop,
         "form": form,
         "registration_open": session.is_registration_open(),
-        "locals": Local.objects.only("number", "name"),
         **extra,
     }
 
@@ -290,7 +288,6 @@ def confirm_enrolment(request, token):
         "pending": pending,
         "known": participant is not None,
         "form": form,
-        "locals": Local.objects.only("number", "name"),
     }
     if request.method == "POST" and form.is_valid():
         try:
@@ -825,7 +822,6 @@ def my_details(request):
         {
             "participant": participant,
             "form": form,
-            "locals": Local.objects.only("number", "name"),
         },
     )
 

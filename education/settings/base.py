@@ -207,6 +207,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CERTIFICATES_STORAGE_ALIAS = "private"
+# Facilitator guides' PDFs, rendered once per published revision: never served either.
+FACILITATORS_GUIDE_STORAGE_ALIAS = "private"
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 

@@ -32,4 +32,9 @@ STORAGES = {
 }
 # Certificates in the in-memory default storage, which tests may swap for their own.
 CERTIFICATES_STORAGE_ALIAS = "default"
+# Facilitator guides' PDFs too.
+FACILITATORS_GUIDE_STORAGE_ALIAS = "default"
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tests read each page's context and count its queries: pages are rendered every time, except in
+# the tests of the public pages' cache, which turn it on.
+EDUCATION_PUBLIC_PAGE_CACHE_SECONDS = 0

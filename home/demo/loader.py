@@ -11,6 +11,7 @@ reference indexes through Wagtail's own signal handlers.
 """
 
 import datetime
+import functools
 from collections import Counter, defaultdict
 from decimal import Decimal
 
@@ -283,8 +284,6 @@ h2 {{ font-size: 13pt; margin-top: 1.2em; }}
 
 def render_handout_pdf(workshop, handout):
     """A short PDF of the handout's HTML, made with WeasyPrint."""
-    from weasyprint import HTML  # Slow to import; only needed when a handout is missing.
-
     footer = f"Union Education · {workshop.title}".replace('"', "'")
     html = HANDOUT_PAGE.format(
         title=escape(handout["title"]),
@@ -292,6 +291,15 @@ def render_handout_pdf(workshop, handout):
         workshop=escape(workshop.title),
         body=handout["html"],
     )
+    return html_to_pdf(html)
+
+
+@functools.lru_cache(maxsize=32)
+def html_to_pdf(html):
+    """The PDF of ``html``, rendered once per process: the demo's handouts never change, and a
+    process that loads the demo again (the test suite) need not lay them out again."""
+    from weasyprint import HTML  # Slow to import; only needed when a handout is missing.
+
     return HTML(string=html).write_pdf()
 
 

@@ -1,8 +1,11 @@
 """The site's pages in each of its languages: the language switcher and ``hreflang`` links."""
 
+import hashlib
+
 from django import template
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Q
 from django.db.models.functions import Substr
 from django.urls import reverse, translate_url
@@ -10,7 +13,9 @@ from django.utils import translation
 
 from wagtail.models import Page, Site
 
+from courses.conf import public_page_cache_seconds
 from courses.models import SessionRequestPage, WorkshopIndexPage
+from courses.page_cache import VERSION_KEY
 
 register = template.Library()
 
@@ -76,15 +81,35 @@ def site_links(context):
     if links is not None:
         return links
     site = Site.find_for_request(request) if request is not None else None
-    found = _site_pages(site) if site is not None else {}
-    links = {
-        kind: (found[kind].get_url(request) if kind in found else None) or ""
-        for kind in ("home", "catalogue", "request")
-    }
-    links["home"] = links["home"] or "/"
+    key = _site_links_key(request, site)
+    links = cache.get(key) if key else None
+    if links is None:
+        found = _site_pages(site) if site is not None else {}
+        links = {
+            kind: (found[kind].get_url(request) if kind in found else None) or ""
+            for kind in ("home", "catalogue", "request")
+        }
+        links["home"] = links["home"] or "/"
+        if key:
+            cache.set(key, links, public_page_cache_seconds())
     if request is not None:
         request._site_links = links
     return links
+
+
+def _site_links_key(request, site):
+    """Where the links of ``site`` asked for by ``request`` are kept between requests, while
+    the public pages are (they change when a page, a site or a locale is saved, as the public
+    pages do: see ``courses.page_cache``); None when the public pages are not cached, or
+    have no version yet (a page served to a visitor starts it)."""
+    if request is None or site is None or not public_page_cache_seconds():
+        return None
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        return None
+    address = f"{request.get_host()}|{site.pk}|{translation.get_language()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"education:site-links:{version}:{digest}"
 
 
 def _site_pages(site):

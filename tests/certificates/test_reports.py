@@ -22,6 +22,14 @@ from tests.factories import (
     WorkshopPageFactory,
 )
 
+
+@pytest.fixture(autouse=True)
+def every_session_on_record(settings):
+    """The reports here are read over every session on record, not only the current program
+    year they open on (see ``test_reports_program_year.py``)."""
+    settings.EDUCATION_PROGRAM_YEAR_START = None
+
+
 URL = "/admin/certificate-reports/"
 TORONTO = ZoneInfo("America/Toronto")
 

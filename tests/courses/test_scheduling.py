@@ -2,9 +2,7 @@
 and not booked in another session at the same time, wherever facilitators are given a session."""
 
 import datetime
-from io import StringIO
 
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -457,9 +455,7 @@ def test_the_service_itself_refuses_a_booked_or_unqualified_facilitator(
 
 
 @pytest.mark.django_db
-def test_the_demo_books_nobody_twice_at_once(db):
-    call_command("load_demo", stdout=StringIO())
-
+def test_the_demo_books_nobody_twice_at_once(demo_once, db):
     sessions = Session.objects.exclude(status=SessionStatus.CANCELLED).prefetch_related(
         "parts", "facilitators"
     )

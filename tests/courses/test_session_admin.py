@@ -178,6 +178,36 @@ def test_staff_list_sessions_with_their_numbers(client, staff, session):
     assert url("people", session.pk) in response.text
 
 
+@pytest.mark.django_db
+def test_the_list_counts_each_session_and_sorts_by_the_waitlist(client, staff, workshop):
+    """Each row counts its own session's people (confirmed, offered, waitlisted, never the
+    cancelled), and the list sorts by the waitlist both ways."""
+    quiet = SessionFactory(workshop=workshop, capacity=5)
+    busy = SessionFactory(workshop=workshop, capacity=2)
+    for status in (
+        EnrollmentStatus.CONFIRMED,
+        EnrollmentStatus.OFFERED,
+        EnrollmentStatus.WAITLISTED,
+        EnrollmentStatus.WAITLISTED,
+        EnrollmentStatus.CANCELLED,
+    ):
+        EnrollmentFactory(session=busy, status=status)
+    EnrollmentFactory(session=quiet)
+    client.force_login(staff)
+
+    most_waiting = client.get(url("list"), {"ordering": "-waitlisted_count"})
+    least_waiting = client.get(url("list"), {"ordering": "waitlisted_count"})
+
+    counts = {
+        row.pk: (row.confirmed_count, row.offered_count, row.waitlisted_count)
+        for row in most_waiting.context["object_list"]
+    }
+    assert counts == {busy.pk: (1, 1, 2), quiet.pk: (1, 0, 0)}
+    assert [row.pk for row in most_waiting.context["object_list"]] == [busy.pk, quiet.pk]
+    assert [row.pk for row in least_waiting.context["object_list"]] == [quiet.pk, busy.pk]
+    assert "1 + 1 offered / 2" in most_waiting.text
+
+
 @pytest.fixture
 def various(catalogue, workshop):
     """Sessions that differ by workshop, status, language and date."""

@@ -712,6 +712,18 @@ PUBLIC = [
         marker="name",
     ),
     Target(
+        "locals suggested as one types",
+        "anonymous",
+        lambda w: reverse("courses:local_suggestions"),
+        data=lambda w: {"q": "3247"},
+        method="get",
+        check=lambda response, changed: (
+            []
+            if response.status_code == 200 and isinstance(response.json().get("results"), list)
+            else [f"not a list of suggestions: {response.status_code}"]
+        ),
+    ),
+    Target(
         "sign in",
         "anonymous",
         lambda w: reverse("courses:sign_in"),

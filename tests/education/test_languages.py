@@ -106,8 +106,9 @@ def test_the_switcher_goes_to_the_translation(demo, client):
 
     html = client.get(english.url).content.decode()
 
-    assert f'name="next" value="{french(english).url}"' in html
-    assert 'value="fr" lang="fr">Français</button>' in html
+    # A plain link: a public page carries no form's security token, so it sets no cookie.
+    assert f'<a href="{french(english).url}" hreflang="fr" lang="fr">Français</a>' in html
+    assert "csrfmiddlewaretoken" not in html
 
 
 def test_a_page_not_yet_translated_says_so_and_offers_its_language(demo, client):
@@ -117,7 +118,7 @@ def test_a_page_not_yet_translated_says_so_and_offers_its_language(demo, client)
 
     html = client.get(guide.url).content.decode()
     untranslated = f"/fr/untranslated/{guide.pk}/"
-    assert f'name="next" value="{untranslated}"' in html
+    assert f'<a href="{untranslated}" hreflang="fr" lang="fr">' in html
 
     response = client.get(untranslated)
     assert response.status_code == 200
@@ -194,7 +195,7 @@ def test_a_french_address_that_is_nowhere_is_not_found(demo, client):
 def test_other_views_switch_to_the_same_address_in_the_other_language(demo, client):
     html = client.get("/en/sign-in/").content.decode()
 
-    assert 'name="next" value="/fr/sign-in/"' in html
+    assert '<a href="/fr/sign-in/" hreflang="fr" lang="fr">' in html
 
 
 def test_each_translation_is_in_the_french_locale_of_its_source(demo):

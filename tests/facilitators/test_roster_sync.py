@@ -633,6 +633,50 @@ def test_walk_ins_that_cannot_be_added_are_refused(phone, session, people):
     assert OfflineMark.objects.filter(outcome="refused").count() == 4
 
 
+@pytest.mark.parametrize("typed", ["3247", "  Local 3247 ", "3247 — Social Services Workers"])
+def test_a_walk_in_names_its_local_as_typed_offline(phone, session, people, typed):
+    local = LocalFactory(number="3247", name="Social Services Workers")
+    item = {**walk_in("Dana Walker", "dana@example.org", when=at(session, 15)), "local_text": typed}
+
+    response = send(phone, session, walk_ins=[item])
+
+    assert outcomes(response) == ["saved"]
+    (enrollment,) = Enrollment.objects.filter(source=EnrollmentSource.WALK_IN)
+    assert enrollment.participant.local == local
+    assert OfflineMark.objects.get().payload["local_text"] == typed
+
+
+def test_a_walk_in_typed_offline_with_no_such_local_is_refused(phone, session, people):
+    LocalFactory(number="3247")
+    items = [
+        {**walk_in("Dana Walker", "dana@example.org", when=at(session, 15)), "local_text": text}
+        for text in ("9999", "L" * 500)
+    ]
+    items.append(
+        {**walk_in("Eve New", "eve@example.org", when=at(session, 15)), "local_text": "   "}
+    )
+
+    response = send(phone, session, walk_ins=items)
+
+    results = response.json()["results"]
+    assert [r["outcome"] for r in results] == ["refused", "refused", "saved"]
+    assert results[0]["message"] == (
+        "No local matches “9999”. Check the number, or leave the field empty."
+    )
+    assert len(results[1]["message"]) < 300
+    (enrollment,) = Enrollment.objects.filter(source=EnrollmentSource.WALK_IN)
+    assert enrollment.participant.local is None
+
+
+def test_a_walk_ins_local_text_must_be_text(phone, session, people):
+    item = {**walk_in("Dana Walker", "dana@example.org", when=at(session, 15)), "local_text": 3247}
+
+    response = send(phone, session, walk_ins=[item])
+
+    assert response.status_code == 400
+    assert not OfflineMark.objects.exists()
+
+
 def test_a_walk_in_already_marked_later_on_another_phone_keeps_that_mark(phone, session, people):
     ana = people["Ana Silva"]
     send(phone, session, [mark(ana, "partial", hours="2", when=at(session, 200))])

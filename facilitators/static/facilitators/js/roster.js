@@ -308,15 +308,10 @@
         showStatus();
     }
 
-    function localId(text) {
-        const typed = (text || "").trim();
-        if (!typed) {
-            return null;
-        }
-        const option = Array.from(document.querySelectorAll("#locals-list option")).find(
-            (candidate) => candidate.value === typed || candidate.dataset.number === typed
-        );
-        return option ? Number(option.dataset.id) : undefined;
+    // The local as typed (a number or a name): the server finds it when the walk-in is sent,
+    // as the form would have; with no signal, the phone cannot look it up.
+    function localText(text) {
+        return (text || "").trim() || null;
     }
 
     function walkInItem(name, email, local, markedAt) {
@@ -328,7 +323,8 @@
             syncUrl: syncUrl,
             name: name,
             email: email,
-            local: local,
+            local: null,
+            local_text: local,
             part: part ? Number(part) : null,
             marked_at: markedAt,
         };
@@ -356,7 +352,7 @@
             const email = walkInForm.querySelector("[name=walk_in-email]");
             const local = walkInForm.querySelector("[name=walk_in-local]");
             const error = walkInForm.querySelector("[data-walk-in-offline-error]");
-            const localValue = localId(local.value);
+            const localValue = localText(local.value);
             let problem = "";
             if (!name.value.trim()) {
                 problem = text("needName");
@@ -364,9 +360,6 @@
             } else if (!email.checkValidity() || !email.value.trim()) {
                 problem = text("needEmail");
                 email.focus();
-            } else if (localValue === undefined) {
-                problem = text("unknownLocal");
-                local.focus();
             }
             error.textContent = problem;
             error.hidden = !problem;
@@ -401,7 +394,7 @@
                 const item = walkInItem(
                     fields.get("walk_in-name") || "",
                     fields.get("walk_in-email") || "",
-                    localId(fields.get("walk_in-local")) || null,
+                    localText(fields.get("walk_in-local")),
                     caught.at
                 );
                 item.part = postedPart ? Number(postedPart) : null;
@@ -533,11 +526,12 @@
                         })),
                     walk_ins: group
                         .filter((item) => item.kind === "walk_in")
-                        .map(({ key, name, email, local, part: itemPart, marked_at }) => ({
+                        .map(({ key, name, email, local, local_text, part: itemPart, marked_at }) => ({
                             key,
                             name,
                             email,
                             local,
+                            local_text,
                             part: itemPart,
                             marked_at,
                         })),
