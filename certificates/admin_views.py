@@ -53,7 +53,7 @@ from .archives import archive_filename, current_archive, session_certificates
 from .choices import CertificateKind, CertificateStatus
 from .issuing import CertificateRefusal, issue_for_enrollment, reissue, revoke
 from .models import CODE_ALPHABET, REISSUED, Certificate, CertificateTemplate, certificate_storage
-from .pdf import ensure_pdf, render_preview
+from .pdf import ensure_pdf, render_preview, render_revoked, revoked_filename
 from .tasks import build_session_archive
 
 #: Any of these permissions lets a user see certificates and download them.
@@ -463,13 +463,20 @@ class ReissueView(CertificateObjectView):
 
 
 class DownloadView(CertificateObjectView):
-    """The certificate's stored PDF, rendered first if it is missing."""
+    """The certificate's stored PDF, rendered first if it is missing; a revoked certificate's
+    PDF with the "Revoked" mark across it, rendered on each download and never stored."""
 
     permission_required = None
     any_permission_required = SEE_PERMISSIONS
     http_method_names = ["get", "head"]
 
     def get(self, request, *args, **kwargs):
+        if not self.object.is_valid:
+            response = HttpResponse(render_revoked(self.object), content_type="application/pdf")
+            response["Content-Disposition"] = (
+                f'attachment; filename="{revoked_filename(self.object)}"'
+            )
+            return response
         stored = ensure_pdf(self.object)
         return FileResponse(
             stored.open("rb"),
@@ -787,7 +794,8 @@ class CertificateTemplateEditView(TemplatePreviewMixin, SnippetEditView):
 class TemplatePreviewView(PermissionCheckedMixin, BaseObjectMixin, View):
     """The template as a PDF with sample data, in the language asked for (English by default).
 
-    Shows the template as saved: save changes first to see them.
+    Shows the template as saved; the editor's preview panel shows it as it is being edited
+    (``CertificateTemplate.serve_preview``).
     """
 
     model = CertificateTemplate

@@ -12,4 +12,7 @@ class CertificatesConfig(AppConfig):
     education_urls = "certificates.urls"
 
     def ready(self):
-        from . import checks, signal_handlers  # noqa: F401
+        from . import checks, pdf, signal_handlers  # noqa: F401
+        from .models import CertificateTemplate
+
+        CertificateTemplate.preview_renderer = staticmethod(pdf.render_preview)

@@ -1,5 +1,6 @@
 """System checks of the certificates app: the PDFs, which carry a member's name and local, are
-kept where the web server never serves them."""
+kept where the web server never serves them; the key that signs the Open Badges credentials is
+there and loads."""
 
 from pathlib import Path
 
@@ -61,3 +62,70 @@ def check_certificate_storage(app_configs=None, **kwargs):
             id="certificates.E001",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_signing_key_configured(app_configs=None, **kwargs):
+    """Where no key may be made on first use (production), one must be configured.
+
+    A deployment check (``check --deploy``), so that a site upgraded without a key still
+    migrates and starts; until a key is set, members are told that their credential is not
+    available, and nothing else is affected."""
+    from . import conf
+
+    try:
+        pem = conf.signing_key_pem()
+    except OSError:
+        return []  # reported by check_signing_key
+    if pem or conf.generates_signing_key():
+        return []
+    return [
+        checks.Error(
+            "No key signs the certificates' Open Badges credentials: members cannot download them.",
+            hint="Set CERTIFICATES_SIGNING_KEY (an Ed25519 private key in PEM) or "
+            "CERTIFICATES_SIGNING_KEY_FILE; docs/deploying.md says how to make one.",
+            id="certificates.E004",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security)
+def check_signing_key(app_configs=None, **kwargs):
+    """The configured signing key and the retired public keys load."""
+    from . import conf, signing_keys
+
+    errors = []
+    try:
+        pem = conf.signing_key_pem()
+    except OSError as problem:
+        pem = ""
+        errors.append(
+            checks.Error(
+                f"CERTIFICATES_SIGNING_KEY_FILE cannot be read: {problem}",
+                hint="Point it to the PEM file of the signing key, readable by the site.",
+                id="certificates.E005",
+            )
+        )
+    if pem:
+        try:
+            signing_keys.signing_key()
+        except signing_keys.SigningKeyUnavailable as problem:
+            errors.append(
+                checks.Error(
+                    f"The Open Badges signing key cannot be used: {problem}",
+                    hint="Give an unencrypted Ed25519 (or P-256) private key in PEM.",
+                    id="certificates.E006",
+                )
+            )
+    try:
+        for retired in conf.retired_public_keys():
+            signing_keys.algorithm_for(signing_keys.load_public_key(retired))
+    except (OSError, ValueError, TypeError) as problem:
+        errors.append(
+            checks.Error(
+                f"A key of CERTIFICATES_RETIRED_PUBLIC_KEYS cannot be read: {problem}",
+                hint="List the PEM public keys (or the paths of their files) of retired keys.",
+                id="certificates.E007",
+            )
+        )
+    return errors

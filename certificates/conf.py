@@ -48,3 +48,38 @@ def base_url():
         getattr(settings, "CERTIFICATES_BASE_URL", "")
         or getattr(settings, "WAGTAILADMIN_BASE_URL", "")
     ).rstrip("/")
+
+
+def signing_key_pem():
+    """The private key that signs Open Badges credentials and the status list, in PEM (an
+    Ed25519 key, or an ECDSA key on the P-256 curve): ``CERTIFICATES_SIGNING_KEY``, or the
+    contents of the file ``CERTIFICATES_SIGNING_KEY_FILE``; "" when neither is set."""
+    pem = getattr(settings, "CERTIFICATES_SIGNING_KEY", "")
+    if pem:
+        return pem.strip()
+    path = getattr(settings, "CERTIFICATES_SIGNING_KEY_FILE", "")
+    if path:
+        with open(path, encoding="ascii") as key_file:
+            return key_file.read().strip()
+    return ""
+
+
+def generates_signing_key():
+    """Whether a signing key is made, and kept in the certificates' storage, the first time one
+    is needed and none is configured: ``CERTIFICATES_GENERATE_SIGNING_KEY``, True by default
+    (for development); production settings turn it off, so that a missing key is noticed."""
+    return getattr(settings, "CERTIFICATES_GENERATE_SIGNING_KEY", True)
+
+
+def retired_public_keys():
+    """The public keys of signing keys no longer used, in PEM, so that the credentials they
+    signed still verify: ``CERTIFICATES_RETIRED_PUBLIC_KEYS``, a list of PEM texts or of paths
+    of PEM files."""
+    keys = []
+    for entry in getattr(settings, "CERTIFICATES_RETIRED_PUBLIC_KEYS", ()):
+        text = str(entry).strip()
+        if not text.startswith("-----BEGIN"):
+            with open(text, encoding="ascii") as key_file:
+                text = key_file.read().strip()
+        keys.append(text)
+    return keys

@@ -45,8 +45,8 @@ REISSUE_ACTION = "certificates.reissue"
 #: this off, to show what the database constraints still guarantee without the lock.
 LOCK_PARTICIPANTS = True
 
-#: How many times a new certificate is tried with a fresh code if its code is already taken
-#: (with 80 random bits, in practice never).
+#: How many times a new certificate is tried with a fresh code if its code (or its place in the
+#: status lists) is already taken (with 80 random bits, in practice never).
 CODE_ATTEMPTS = 3
 
 
@@ -162,6 +162,9 @@ def _save_new(certificate, *, user, action=ISSUE_ACTION, data=None):
         except IntegrityError:
             if Certificate.objects.filter(code=certificate.code).exists():
                 certificate.code = Certificate._meta.get_field("code").get_default()
+                continue
+            if Certificate.objects.filter(status_list_index=certificate.status_list_index).exists():
+                certificate.status_list_index = None  # taken at the same moment: draw another
                 continue
             if _already_issued(certificate):
                 _refused_as_duplicate(certificate)

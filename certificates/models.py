@@ -7,14 +7,16 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.storage import default_storage, storages
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import PreviewableMixin
 from wagtail.search import index
 
 from courses.admin_widgets import ImageChooser
@@ -30,6 +32,12 @@ CODE_GROUP = 4
 #: What people type for a letter the alphabet leaves out.
 CODE_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 CODE_SEPARATORS = re.compile(r"[\s\-‐‑‒–—_.]+")
+
+#: Certificates one published status list covers: the W3C Bitstring Status List's minimum of
+#: 131,072 bits, so that a list says little about any one holder.
+STATUS_LIST_SIZE = 131_072
+#: How many random places are tried for a certificate in the status lists before giving up.
+STATUS_LIST_ATTEMPTS = 20
 
 #: Revocation reasons the application writes itself (staff write any other reason).
 REISSUED = "reissued"
@@ -69,10 +77,12 @@ hex_colour = RegexValidator(
 )
 
 
-class CertificateTemplate(index.Indexed, models.Model):
+class CertificateTemplate(PreviewableMixin, index.Indexed, models.Model):
     """The look and wording of printed certificates, edited by education staff.
 
     One template is the default: certificates are printed from it unless issued from another.
+    The editor's preview panel shows the template as it is being edited, printed with sample
+    facts, in each language certificates are printed in (its preview modes).
     """
 
     name = models.CharField(
@@ -187,6 +197,30 @@ class CertificateTemplate(index.Indexed, models.Model):
             return self.signatory_title_fr
         return self.signatory_title
 
+    @property
+    def preview_modes(self):
+        """One preview a language certificates are printed in."""
+        return list(settings.LANGUAGES)
+
+    @property
+    def default_preview_mode(self):
+        return settings.LANGUAGES[0][0]
+
+    #: Prints a template with sample facts: ``render(template, language=...)`` returns PDF
+    #: bytes. The PDF module sets it when the app is ready (it builds on these models).
+    preview_renderer = None
+
+    def serve_preview(self, request, mode_name):
+        """The template printed with sample facts in the language ``mode_name``, as a PDF shown
+        in the browser."""
+        languages = dict(settings.LANGUAGES)
+        language = mode_name if mode_name in languages else self.default_preview_mode
+        response = HttpResponse(
+            type(self).preview_renderer(self, language=language), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'inline; filename="certificate-preview-{language}.pdf"'
+        return response
+
 
 class CertificateQuerySet(models.QuerySet):
     def valid(self):
@@ -195,6 +229,29 @@ class CertificateQuerySet(models.QuerySet):
     def with_code(self, text):
         """The certificates whose code is ``text`` as a person typed it (see ``normalise_code``)."""
         return self.filter(code=Certificate.normalise_code(text))
+
+    def free_status_list_index(self):
+        """A random place in the status lists that no certificate has (random, as the Bitstring
+        Status List recommends, so that a place says nothing of when a certificate was issued).
+
+        Places are drawn from enough lists to stay at most half full. Another transaction may
+        take the same place at the same moment: the unique constraint refuses the second.
+        """
+        lists = 1 + 2 * Certificate.objects.count() // STATUS_LIST_SIZE
+        for _attempt in range(STATUS_LIST_ATTEMPTS):
+            index = secrets.randbelow(lists * STATUS_LIST_SIZE)
+            if not Certificate.objects.filter(status_list_index=index).exists():
+                return index
+        raise IntegrityError("No free place in the status lists")
+
+    def revoked_in_status_list(self, number):
+        """The places of the revoked certificates in the status list ``number``."""
+        start = number * STATUS_LIST_SIZE
+        return self.filter(
+            status=CertificateStatus.REVOKED,
+            status_list_index__gte=start,
+            status_list_index__lt=start + STATUS_LIST_SIZE,
+        ).values_list("status_list_index", flat=True)
 
 
 class Certificate(models.Model):
@@ -308,6 +365,16 @@ class Certificate(models.Model):
         blank=True,
     )
     pdf_rendered_at = models.DateTimeField(_("PDF rendered"), null=True, blank=True)
+    status_list_index = models.PositiveIntegerField(
+        _("place in the status lists"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Where the published status lists say whether this certificate is revoked: list "
+            "number (place ÷ 131,072), bit (the remainder). Never changes."
+        ),
+    )
 
     objects = CertificateQuerySet.as_manager()
 
@@ -347,6 +414,9 @@ class Certificate(models.Model):
             models.CheckConstraint(
                 condition=Q(hours__gte=0), name="certificate_hours_not_negative"
             ),
+            models.UniqueConstraint(
+                fields=["status_list_index"], name="one_certificate_per_status_list_place"
+            ),
             models.CheckConstraint(
                 condition=Q(status=CertificateStatus.VALID, revoked_at__isnull=True)
                 | Q(status=CertificateStatus.REVOKED, revoked_at__isnull=False),
@@ -357,9 +427,41 @@ class Certificate(models.Model):
     def __str__(self):
         return f"{self.title}: {self.holder_name} ({self.display_code})"
 
+    def save(self, *args, **kwargs):
+        """A new certificate takes a free place in the status lists (see
+        :meth:`CertificateQuerySet.free_status_list_index`)."""
+        if self._state.adding and self.status_list_index is None:
+            self.status_list_index = Certificate.objects.free_status_list_index()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         """The public verification page."""
         return reverse("certificates:verify", args=[self.code])
+
+    def ensure_status_list_index(self):
+        """This certificate's place in the status lists, given it now if it has none (a
+        certificate written in bulk, without :meth:`save`). The place never changes after."""
+        for _attempt in range(STATUS_LIST_ATTEMPTS):
+            if self.status_list_index is not None:
+                return self.status_list_index
+            index = Certificate.objects.free_status_list_index()
+            try:
+                with transaction.atomic():
+                    Certificate.objects.filter(pk=self.pk, status_list_index=None).update(
+                        status_list_index=index
+                    )
+            except IntegrityError:  # taken at the same moment by another certificate
+                continue
+            self.refresh_from_db(fields=["status_list_index"])
+        raise IntegrityError("No free place in the status lists")
+
+    @property
+    def status_list_number(self):
+        return self.status_list_index // STATUS_LIST_SIZE
+
+    @property
+    def status_list_bit(self):
+        return self.status_list_index % STATUS_LIST_SIZE
 
     @staticmethod
     def normalise_code(text):
@@ -408,6 +510,20 @@ class Certificate(models.Model):
 
     def download_url(self):
         return reverse("certificates:download", args=[self.code])
+
+    def credential_url(self):
+        """The signed Open Badges credential (a VC-JWT)."""
+        return reverse("certificates:credential", args=[self.code])
+
+    def badge_url(self):
+        """The badge image, with the credential baked in."""
+        return reverse("certificates:badge", args=[self.code])
+
+    def badge_filename(self):
+        """``badge-<title>-<first four characters of the code>.png``: no name in it, since
+        the badge carries none."""
+        parts = [slugify(self.title)[:60], self.code[:4]]
+        return "badge-" + "-".join(part for part in parts if part) + ".png"
 
     def pdf_filename(self):
         """``certificate-<title>-<holder>-<first four characters of the code>.pdf``."""

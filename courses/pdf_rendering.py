@@ -51,9 +51,14 @@ def renderer():
     return state
 
 
-def render_pdf(html, stylesheets=()):
+def render_pdf(html, stylesheets=(), **options):
     """The PDF of ``html`` (a whole document) as bytes, with ``stylesheets`` (parsed by
-    :meth:`Renderer.stylesheet`) added, reusing this thread's WeasyPrint state."""
+    :meth:`Renderer.stylesheet`) added, reusing this thread's WeasyPrint state.
+
+    ``options`` go to WeasyPrint's ``write_pdf`` as they are, for a document that asks for more
+    than a plain PDF: ``pdf_variant="pdf/a-3u"`` (archival PDF/A), ``pdf_tags=True`` (a
+    structure tree for screen readers). Without them, the PDF is WeasyPrint's default.
+    """
     from weasyprint import HTML
 
     state = renderer()
@@ -63,4 +68,5 @@ def render_pdf(html, stylesheets=()):
         stylesheets=list(stylesheets),
         font_config=state.font_config,
         cache=state.cache,
+        **options,
     )

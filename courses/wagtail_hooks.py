@@ -81,7 +81,6 @@ from .sessions.admin_views import (
     SessionPeopleView,
     refuse_bulk_publishing_unready_pages,
     seats_label,
-    with_seat_counts,
 )
 
 # Who sees whom: see ``admin_permissions``. Programs, workshops and the union's structure
@@ -207,9 +206,10 @@ class SessionViewSet(SnippetViewSet):
         ]
 
     def get_queryset(self, request):
-        # Counted per row: only the page's sessions have their enrolments counted.
+        # Counted per row: only the page's sessions have their enrolments counted (ordering
+        # by a count still works; the paginator's count leaves the subqueries out).
         return visible_to(
-            request.user, with_seat_counts(Session.objects.select_related("workshop"))
+            request.user, Session.objects.select_related("workshop").with_counts_per_row()
         )
 
     def get_common_view_kwargs(self, **kwargs):

@@ -99,6 +99,23 @@ class Stack:
             path.write_text(secrets.token_urlsafe(50))
         return path.read_text().strip()
 
+    def signing_key_file(self):
+        """The key that signs the certificates' Open Badges credentials, made once per stack."""
+        path = self.state_dir / "credential-signing-key.pem"
+        if not path.exists():
+            from cryptography.hazmat.primitives import serialization
+            from cryptography.hazmat.primitives.asymmetric import ed25519
+
+            path.write_bytes(
+                ed25519.Ed25519PrivateKey.generate().private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            )
+            path.chmod(0o600)
+        return path
+
     def environment(self):
         env = {
             key: value
@@ -110,6 +127,7 @@ class Stack:
                 "DJANGO_SETTINGS_MODULE": "education.settings.production",
                 "PYTHONPATH": str(BASE_DIR),
                 "SECRET_KEY": self.secret_key(),
+                "CERTIFICATES_SIGNING_KEY_FILE": str(self.signing_key_file()),
                 "DATABASE_URL": self.database_url,
                 "REDIS_URL": self.redis_url,
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",

@@ -24,15 +24,10 @@ from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import (
-    Count,
-    IntegerField,
-    OuterRef,
     ProtectedError,
     RestrictedError,
-    Subquery,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -76,36 +71,6 @@ from .enrollment import (
 )
 
 
-def enrolments_counted(status):
-    """How many enrolments of the outer query's session have ``status``: a subquery, which the
-    database evaluates for each row it returns, 0 when there are none."""
-    counted = (
-        Enrollment.objects.filter(session=OuterRef("pk"), status=status)
-        .order_by()
-        .values("session")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def with_seat_counts(sessions):
-    """``sessions`` with the annotations of ``Session.objects.with_counts()``
-    (``confirmed_count``, ``offered_count``, ``waitlisted_count``), each a subquery of the
-    session's own enrolments.
-
-    A listing shows one page of a long list: the database counts the enrolments of the page's
-    sessions only, where ``with_counts()`` groups every session with its enrolments before the
-    page is cut. Ordering by a count still works (the subquery is then evaluated for every
-    session), and the paginator's count leaves the subqueries out.
-    """
-    return sessions.annotate(
-        confirmed_count=enrolments_counted(EnrollmentStatus.CONFIRMED),
-        offered_count=enrolments_counted(EnrollmentStatus.OFFERED),
-        waitlisted_count=enrolments_counted(EnrollmentStatus.WAITLISTED),
-    )
-
-
 def local_datetime(value, session=None):
     """A date and time formatted for the active language: in the session's own time zone, with
     the zone ("Nov. 2, 2026, 9 a.m. PT"), or else in the site's."""
@@ -127,7 +92,7 @@ class LocalDateTimeColumn(Column):
 def seats_label(session):
     """A session's seats taken out of its capacity ("12 / 20"), saying how many are kept for
     people offered one ("12 + 1 offered / 20"). Uses the annotations of
-    ``Session.objects.with_counts()`` (or :func:`with_seat_counts`)."""
+    ``Session.objects.with_counts()`` (or ``with_counts_per_row()``)."""
     if getattr(session, "offered_count", 0):
         return gettext("%(confirmed)d + %(offered)d offered / %(capacity)d") % {
             "confirmed": session.confirmed_count,

@@ -266,8 +266,10 @@ def enrol(
 
         # A seat freed by any path is the first waiting person's, never a newcomer's: once
         # they have it, a seat still free means that nobody waits.
-        promote_from_waitlist(session, now=now)
-        has_seat = _seats_taken(session) < session.capacity
+        _promoted, taken = _promote(session, now)
+        if taken is None:
+            taken = _seats_taken(session)
+        has_seat = taken < session.capacity
         status = EnrollmentStatus.CONFIRMED if has_seat else EnrollmentStatus.WAITLISTED
         try:
             with transaction.atomic():
@@ -404,17 +406,23 @@ def promote_from_waitlist(session, *, now=None):
     Offers whose time is up are taken back first. Returns the enrolments given a seat (offered
     or confirmed, see :func:`offer_deadline`); each person is emailed.
     """
-    now = now or timezone.now()
+    return _promote(session, now or timezone.now())[0]
+
+
+def _promote(session, now):
+    """:func:`promote_from_waitlist`, and the number of seats taken afterwards (None when the
+    session is not scheduled)."""
     if session.status != SessionStatus.SCHEDULED:
-        return []
+        return [], None
     _lapse_offers(session, now)
-    free = session.capacity - _seats_taken(session)
+    taken = _seats_taken(session)
+    free = session.capacity - taken
     if free <= 0:
-        return []
+        return [], taken
     promoted = list(_waiting(session).order_by("created_at", "pk")[:free])
     for enrollment in promoted:
         _give_place(enrollment, session, now)
-    return promoted
+    return promoted, taken + len(promoted)
 
 
 def refill_session(session_id, *, now=None):

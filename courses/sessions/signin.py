@@ -75,33 +75,48 @@ def _active_user_with_email(email):
 def user_for_email(email):
     """The account a sign-in link for ``email`` should log in, or None for an unknown address.
 
-    A participant without an account gets one: an existing active user with the same email is
-    linked to them, otherwise a new user with no usable password is created.
+    A participant without an account gets one (see :func:`account_for`).
     """
     email = email.strip()
     participant = Participant.objects.select_related("user").with_email(email).first()
     if participant is None:
         return _active_user_with_email(email)
-    if participant.user is not None:
-        return participant.user if participant.user.is_active else None
+    return account_for(participant)[0]
 
-    user = _active_user_with_email(email)
+
+def account_for(participant):
+    """``(user, created)``: the account of ``participant`` (None when it was deactivated), and
+    whether it was made just now.
+
+    A participant without an account gets one: an existing active user with the same email is
+    linked to them, otherwise a new user with no usable password is created.
+    """
+    if participant.user_id is not None:
+        user = participant.user
+        return (user if user.is_active else None), False
+
+    user = _active_user_with_email(participant.email)
     if user is not None and Participant.objects.filter(user=user).exists():
         user = None  # already someone else's account: make this participant their own
+    created = False
     try:
         with transaction.atomic():
             if user is None:
                 User = get_user_model()
                 user = User._default_manager.create_user(
-                    **{User.USERNAME_FIELD: _free_username(email), "email": participant.email},
+                    **{
+                        User.USERNAME_FIELD: _free_username(participant.email),
+                        "email": participant.email,
+                    },
                     password=None,
                 )
+                created = True
             participant.user = user
             participant.save(update_fields=["user"])
     except IntegrityError:  # a parallel request linked an account a moment ago
         participant.refresh_from_db()
-        user = participant.user
-    return user
+        user, created = participant.user, False
+    return user, created
 
 
 def sign_in_link(user, next_url=""):

@@ -74,9 +74,9 @@ from .forms import (
     local_choice_label,
 )
 from .signin import (
+    account_for,
     link_max_age_minutes,
     safe_next_url,
-    user_for_email,
     user_from_link,
     uses_password,
 )
@@ -271,7 +271,29 @@ def confirm_enrolment(request, token):
         return render(
             request, "courses/confirm_invalid.html", {"message": error.message}, status=404
         )
-    session = _session_or_404(pending.session_id)
+    if not pending.session.workshop.live:
+        raise Http404
+    if request.method == "POST":
+        # Pressing the button reads only what booking needs; the page is put together only
+        # when it is shown again (a mistake in the form, a refusal).
+        form = ConfirmEnrolmentForm(request.POST)
+        if form.is_valid():
+            try:
+                result = confirm(pending.pk, **form.cleaned_data)
+            except LinkInvalid as error:
+                return render(
+                    request, "courses/confirm_invalid.html", {"message": error.message}, status=404
+                )
+            except EnrollmentError as error:
+                return render(
+                    request,
+                    "courses/confirm_refused.html",
+                    {**_confirm_context(pending, form), "refusal": error.message},
+                )
+            _remember_enrolment(request, result.enrollment)
+            _sign_in_confirmed(request, result.enrollment.participant)
+            return redirect("courses:enrol_result", session_id=pending.session_id)
+        return render(request, "courses/confirm_enrolment.html", _confirm_context(pending, form))
     participant, details = details_for(pending)
     initial = {
         "name": details["name"],
@@ -281,36 +303,33 @@ def confirm_enrolment(request, token):
         "accessibility_needs": "" if participant is not None else pending.accessibility_needs,
         "childcare_needs": "" if participant is not None else pending.childcare_needs,
     }
-    form = ConfirmEnrolmentForm(request.POST if request.method == "POST" else None, initial=initial)
-    context = {
+    form = ConfirmEnrolmentForm(initial=initial)
+    return render(
+        request,
+        "courses/confirm_enrolment.html",
+        _confirm_context(pending, form, known=participant is not None),
+    )
+
+
+def _confirm_context(pending, form, known=None):
+    session = _session_or_404(pending.session_id)
+    if known is None:
+        known = Participant.objects.with_email(pending.email).exists()
+    return {
         "session": session,
         "workshop": session.shown_workshop,
         "pending": pending,
-        "known": participant is not None,
+        "known": known,
         "form": form,
     }
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = confirm(pending.pk, **form.cleaned_data)
-        except LinkInvalid as error:
-            return render(
-                request, "courses/confirm_invalid.html", {"message": error.message}, status=404
-            )
-        except EnrollmentError as error:
-            return render(
-                request, "courses/confirm_refused.html", {**context, "refusal": error.message}
-            )
-        _remember_enrolment(request, result.enrollment)
-        _sign_in_confirmed(request, result.enrollment.participant)
-        return redirect("courses:enrol_result", session_id=session.pk)
-    return render(request, "courses/confirm_enrolment.html", context)
 
 
 def _sign_in_confirmed(request, participant):
     if request.user.is_authenticated:
         return
-    user = user_for_email(participant.email)
-    if user is not None and not uses_password(user):
+    user, created = account_for(participant)
+    # An account made a moment ago has no permissions to look up: it never uses a password.
+    if user is not None and (created or not uses_password(user)):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
 
 

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     # Django's, keeping the 404 of an admin page (see the class).
     "education.middleware.LocaleMiddleware",
     "education.middleware.PageInOtherLanguageMiddleware",
+    # Public pages kept for visitors, served before routing (see courses.page_cache).
+    "courses.page_cache.VisitorPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -4,7 +4,10 @@ Required: ``SECRET_KEY``, ``DATABASE_URL``, ``ALLOWED_HOSTS``, ``SITE_URL``, ``R
 Optional: ``CSRF_TRUSTED_ORIGINS``, ``EDUCATION_PROXY_COUNT``, ``LOGIN_FAILURE_LIMIT``,
 ``LOGIN_LOCKOUT_MINUTES``, ``EDUCATION_RATE_LIMITS``, SMTP (``EMAIL_HOST`` ...), media
 (``MEDIA_ROOT``, ``PRIVATE_MEDIA_ROOT`` or an S3-compatible ``AWS_STORAGE_BUCKET_NAME``),
-``STATIC_ROOT``, ``LOG_LEVEL``, ``LOG_FORMAT``. docs/deploying.md lists them all.
+``STATIC_ROOT``, ``LOG_LEVEL``, ``LOG_FORMAT``; the Open Badges signing key
+(``CERTIFICATES_SIGNING_KEY`` or ``CERTIFICATES_SIGNING_KEY_FILE``, and
+``CERTIFICATES_RETIRED_PUBLIC_KEY_FILES``), without which ``check --deploy`` reports an error and
+members cannot download credentials. docs/deploying.md lists them all.
 """
 
 import json
@@ -197,6 +200,15 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     }
 CERTIFICATES_STORAGE_ALIAS = "private"
 FACILITATORS_GUIDE_STORAGE_ALIAS = "private"
+
+# The key that signs the certificates' Open Badges credentials, the same on every machine; never
+# made on first use here, so that a missing key is reported by the system checks
+# (certificates.E004, in `check --deploy`) instead of each machine signing with a key of its own.
+CERTIFICATES_SIGNING_KEY = os.environ.get("CERTIFICATES_SIGNING_KEY", "").strip()
+CERTIFICATES_SIGNING_KEY_FILE = os.environ.get("CERTIFICATES_SIGNING_KEY_FILE", "").strip()
+CERTIFICATES_GENERATE_SIGNING_KEY = False
+# The public keys of retired signing keys, which still verify the credentials they signed.
+CERTIFICATES_RETIRED_PUBLIC_KEYS = env_list("CERTIFICATES_RETIRED_PUBLIC_KEY_FILES")
 
 WAGTAILADMIN_BASE_URL = SITE_URL
 

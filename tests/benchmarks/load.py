@@ -1,23 +1,29 @@
 """Bounded load on the production stack, over the loopback only: ``make load``.
 
 Starts the stack of ``education.stack`` (gunicorn and task workers on PostgreSQL and Redis, with
-the demo) on a fresh database, then runs three phases, each with a fixed number of requests and
+the demo) on a fresh database, then runs four phases, each with a fixed number of requests and
 a time limit, and prints throughput, latency percentiles and errors as a Markdown table:
 
 1. catalogue: the catalogue and every workshop page, in turn, twice: rendered for every request
    (each address with a query string of its own, which the public pages' cache never keeps),
-   then as visitors get them (served from the cache until something they show changes);
-2. enrol storm: 200 people, each of whom asked to enrol and got the emailed link, press "Confirm
-   my place" at the same moment in one session of 25 seats; afterwards the database must hold
-   exactly 25 confirmed and 175 waitlisted, and no answer may be a 5xx. Measured too: how long
-   after each answer its email was written (p50/p95/max), and how long after the storm the
-   task queue took to empty;
-3. certificate downloads: staff download the certificates of a closed session again and again.
+   then as visitors get them (served from the cache until something they show changes; each
+   page read once before, not measured, as on any day but the first). A
+   light client asks for them (asyncio over plain sockets), so that the client takes little
+   of the cores it shares with the stack;
+2. enrolments: 400 people, each of whom asked to enrol and got the emailed link, press "Confirm
+   my place", 50 at a time, spread over 20 sessions with room for all;
+3. enrol storm: 200 people press "Confirm my place" at the same moment in one session of 25
+   seats; afterwards the database must hold exactly 25 confirmed and 175 waitlisted, and no
+   answer may be a 5xx. Measured too, for both enrolment phases: how long after each answer its
+   email was written (p50/p95/max), and how long after the last answer the task queue took to
+   empty;
+4. certificate downloads: staff download the certificates of a closed session again and again.
 
 The figures are copied into tests/benchmarks/RESULTS.md with the machine they ran on.
 """
 
 import argparse
+import asyncio
 import os
 import platform
 import re
@@ -32,6 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -130,8 +137,52 @@ def run_phase(name, requests_to_make, concurrency, time_limit, sessions=None):
     return phase
 
 
-def catalogue_phase(stack, total, concurrency, time_limit, rendered_each_time=False):
-    paths = ["/en/workshops/"] + [
+async def _get(host, port, path, timeout):
+    """GET ``path`` over a connection of its own, as lightly as a client can: the status."""
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+    try:
+        writer.write(
+            f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode()
+        )
+        answer = await asyncio.wait_for(reader.read(), timeout)
+    finally:
+        writer.close()
+    return int(answer.split(b" ", 2)[1])
+
+
+def run_light_phase(name, url, paths, concurrency, time_limit, timeout=60):
+    """GET each of ``paths`` from ``concurrency`` connections at a time, with a client that
+    costs the shared cores little (asyncio and plain sockets, one process): the requests
+    library on 50 threads takes a large share of two cores and measures itself."""
+    parsed = urlsplit(url)
+    phase = Phase(name)
+
+    async def main():
+        queue = list(reversed(paths))
+        deadline = time.monotonic() + time_limit
+
+        async def worker():
+            while queue and time.monotonic() < deadline:
+                path = queue.pop()
+                started = time.perf_counter()
+                try:
+                    status = await _get(parsed.hostname, parsed.port, path, timeout)
+                except (OSError, IndexError, ValueError):
+                    phase.failures += 1
+                    continue
+                phase.latencies.append(time.perf_counter() - started)
+                phase.statuses[status] += 1
+
+        began = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        phase.duration = time.monotonic() - began
+
+    asyncio.run(main())
+    return phase
+
+
+def catalogue_paths(stack):
+    return ["/en/workshops/"] + [
         f"/en/workshops/{slug}/"
         for (slug,) in query(
             stack,
@@ -141,16 +192,18 @@ def catalogue_phase(stack, total, concurrency, time_limit, rendered_each_time=Fa
         )
     ]
 
-    def visit(path):
-        return lambda client: client.get(stack.url + path, timeout=60)
 
+def catalogue_phase(stack, total, concurrency, time_limit, rendered_each_time=False):
+    paths = catalogue_paths(stack)
     if rendered_each_time:
-        calls = [visit(f"{paths[n % len(paths)]}?request={n}") for n in range(total)]
+        visits = [f"{paths[n % len(paths)]}?request={n}" for n in range(total)]
         name = "catalogue and workshop pages, rendered each time"
     else:
-        calls = [visit(paths[n % len(paths)]) for n in range(total)]
+        # Each page was read once before (not measured), as on any day but the first.
+        run_light_phase("warm-up", stack.url, paths, 1, time_limit)
+        visits = [paths[n % len(paths)] for n in range(total)]
         name = "catalogue and workshop pages, as visitors get them"
-    return run_phase(name, calls, concurrency, time_limit)
+    return run_light_phase(name, stack.url, visits, concurrency, time_limit)
 
 
 class MailWatcher:
@@ -165,10 +218,19 @@ class MailWatcher:
         self.thread = threading.Thread(target=self.watch, daemon=True)
 
     def watch(self):
+        # Each file is read from where the last look stopped: a message is complete once the
+        # separator that follows it is written.
+        separator = b"\n" + b"-" * 79 + b"\n"
+        offsets, partial = {}, {}
         while not self.stopping.is_set():
             now = time.time()
             for path in self.mail_dir.glob("*.log"):
-                for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                with path.open("rb") as handle:
+                    handle.seek(offsets.get(path, 0))
+                    fresh = handle.read()
+                offsets[path] = offsets.get(path, 0) + len(fresh)
+                *complete, partial[path] = (partial.get(path, b"") + fresh).split(separator)
+                for chunk in complete:
                     if not chunk.strip():
                         continue
                     message = message_from_bytes(chunk.lstrip())
@@ -187,6 +249,35 @@ class MailWatcher:
         self.thread.join()
 
 
+def cpu_seconds_by_kind():
+    """CPU seconds (user and system) used so far by the machine's processes, by what they are:
+    the web processes, the task workers, PostgreSQL, Redis, this client, and the rest."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = Counter()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                command = handle.read().replace(b"\0", b" ").decode(errors="replace")
+            with open(f"/proc/{pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if "gunicorn" in command:
+            kind = "web"
+        elif "db_worker" in command:
+            kind = "task workers"
+        elif "postgres" in command:
+            kind = "PostgreSQL"
+        elif "redis" in command:
+            kind = "Redis"
+        elif int(pid) == os.getpid():
+            kind = "load client"
+        else:
+            kind = "other"
+        totals[kind] += (int(fields[11]) + int(fields[12])) / tick
+    return totals
+
+
 def queue_drain_seconds(stack, since, timeout=300):
     """Seconds from ``since`` until no task is waiting or running."""
     deadline = time.time() + timeout
@@ -195,50 +286,70 @@ def queue_drain_seconds(stack, since, timeout=300):
     return time.time() - since
 
 
-def enrol_storm_phase(stack, people, seats, time_limit):
-    """``people`` ask to enrol (not measured), then all press "Confirm my place" at once.
+@dataclass
+class Confirmations:
+    """People who asked to enrol and hold their emailed link, open at its page."""
+
+    clients: list
+    links: list
+    tokens: list
+    emails: list
+
+
+def prepare_confirmations(stack, people, session_ids):
+    """``people`` ask to enrol, in turn in each of ``session_ids``, and open the link they are
+    emailed (not measured).
 
     Each person comes from an address of their own, given to the stack as a proxy would
     (``X-Forwarded-For``), so that the per-client rate limits count them apart as they would
     count real members.
     """
-    session_id = make_session(stack, capacity=seats)
-    url = f"{stack.url}/en/sessions/{session_id}/enrol/"
-    clients, tokens, addresses = [], [], {}
+    clients, addresses = [], {}
+    tag = uuid.uuid4().hex[:6]
     for n in range(people):
+        session_id = session_ids[n % len(session_ids)]
         client = requests.Session()
         client.headers["X-Forwarded-For"] = f"10.{n // 250}.{n % 250}.{1 + n % 7}"
-        email = f"storm{n}-{session_id}@example.org"
+        email = f"person{n}-{tag}@example.org"
         response = csrf_post(
             client,
-            url,
-            {"name": f"Storm {n}", "email": email, "local": "3247", "preferred_language": "en"},
+            f"{stack.url}/en/sessions/{session_id}/enrol/",
+            {"name": f"Person {n}", "email": email, "local": "3247", "preferred_language": "en"},
         )
         response.raise_for_status()
         clients.append(client)
         addresses[email] = n
     links = wait_for(lambda: confirmation_links(stack, addresses), "every confirmation email")
-    # Each opens their link (not measured): the page with the "Confirm my place" button.
+    tokens = []
     for n, client in enumerate(clients):
         page = client.get(stack.url + links[n], timeout=60)
         page.raise_for_status()
         tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1])
-    barrier = threading.Barrier(people)
+    emails = sorted(addresses, key=addresses.get)
+    return Confirmations(clients, [links[n] for n in range(people)], tokens, emails)
+
+
+def confirm_phase(stack, name, prepared, concurrency, time_limit, at_once=False):
+    """Everyone of ``prepared`` presses "Confirm my place", ``concurrency`` at a time (all at
+    the same moment when ``at_once``). Also measured: how long after each answer its email
+    was written, and how long after the last answer the task queue took to empty."""
+    people = len(prepared.clients)
+    barrier = threading.Barrier(people) if at_once else None
     answered = {}
-    emails = {number: email for email, number in addresses.items()}
 
     def confirm(n):
         def call(client):
-            barrier.wait()
+            if barrier is not None:
+                barrier.wait()
             response = client.post(
-                stack.url + links[n],
+                stack.url + prepared.links[n],
                 data={
-                    "csrfmiddlewaretoken": tokens[n],
-                    "name": f"Storm {n}",
+                    "csrfmiddlewaretoken": prepared.tokens[n],
+                    "name": f"Person {n}",
                     "local": "3247",
                     "preferred_language": "en",
                 },
-                headers={"Referer": stack.url + links[n]},
+                headers={"Referer": stack.url + prepared.links[n]},
                 timeout=120,
                 allow_redirects=False,
             )
@@ -248,29 +359,62 @@ def enrol_storm_phase(stack, people, seats, time_limit):
         return call
 
     with MailWatcher(stack.mail_dir) as watcher:
+        before = cpu_seconds_by_kind()
         phase = run_phase(
-            f"enrol storm: {people} people confirm at once, {seats} seats",
+            name,
             [confirm(n) for n in range(people)],
-            people,
+            concurrency,
             time_limit,
-            sessions=clients,
+            sessions=prepared.clients,
         )
         phase.drain = queue_drain_seconds(stack, since=time.time())
+        # Emails included: the task queue is empty by now.
+        used = cpu_seconds_by_kind()
+        used.subtract(before)
+        phase.cpu_ms = {kind: 1000 * seconds / people for kind, seconds in used.items()}
         # Each person's second email (the first held the link) says they have a place or
         # are waiting for one.
         wait_for(
-            lambda: all(len(watcher.arrivals.get(emails[n], [])) >= 2 for n in answered) or None,
+            lambda: (
+                all(len(watcher.arrivals.get(prepared.emails[n], [])) >= 2 for n in answered)
+                or None
+            ),
             "every enrolment email",
         )
-    phase.email_delays = sorted(watcher.arrivals[emails[n]][1] - answered[n] for n in answered)
-    counts = dict(
+    phase.email_delays = sorted(
+        watcher.arrivals[prepared.emails[n]][1] - answered[n] for n in answered
+    )
+    return phase
+
+
+def enrolment_counts(stack, session_ids):
+    return dict(
         query(
             stack,
-            "SELECT status, count(*) FROM courses_enrollment WHERE session_id = %s GROUP BY status",
-            [session_id],
+            "SELECT status, count(*) FROM courses_enrollment WHERE session_id = ANY(%s) "
+            "GROUP BY status",
+            [list(session_ids)],
         )
     )
-    return phase, counts
+
+
+def enrol_storm_phase(stack, people, seats, time_limit):
+    """``people`` press "Confirm my place" at the same moment in one session of ``seats``."""
+    session_id = make_session(stack, capacity=seats)
+    prepared = prepare_confirmations(stack, people, [session_id])
+    name = f"enrol storm: {people} people confirm at once, {seats} seats"
+    phase = confirm_phase(stack, name, prepared, people, time_limit, at_once=True)
+    return phase, enrolment_counts(stack, [session_id])
+
+
+def enrolments_phase(stack, people, sessions, concurrency, time_limit):
+    """``people`` confirm their places in ``sessions`` sessions with room for all of them,
+    ``concurrency`` at a time: enrolments as a busy day brings them."""
+    session_ids = [make_session(stack, capacity=people) for _ in range(sessions)]
+    prepared = prepare_confirmations(stack, people, session_ids)
+    name = f"enrolments: {people} people confirm, {concurrency} at a time, in {sessions} sessions"
+    phase = confirm_phase(stack, name, prepared, concurrency, time_limit)
+    return phase, enrolment_counts(stack, session_ids)
 
 
 def confirmation_links(stack, addresses):
@@ -338,7 +482,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--web-processes", type=int, default=4)
     parser.add_argument("--task-workers", type=int, default=2)
-    parser.add_argument("--requests", type=int, default=600, help="catalogue requests")
+    parser.add_argument(
+        "--requests", type=int, default=600, help="catalogue requests, rendered each time"
+    )
+    parser.add_argument(
+        "--cached-requests", type=int, default=3000, help="catalogue requests, as visitors get them"
+    )
+    parser.add_argument("--enrolments", type=int, default=400)
     parser.add_argument("--downloads", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--time-limit", type=float, default=120, help="seconds per phase")
@@ -372,7 +522,10 @@ def main(argv=None):
             stack, options.requests, options.concurrency, options.time_limit, True
         )
         catalogue = catalogue_phase(
-            stack, options.requests, options.concurrency, options.time_limit
+            stack, options.cached_requests, options.concurrency, options.time_limit
+        )
+        enrolments, spread = enrolments_phase(
+            stack, options.enrolments, 20, options.concurrency, options.time_limit
         )
         storm, counts = enrol_storm_phase(stack, 200, 25, options.time_limit)
         downloads = download_phase(
@@ -394,12 +547,13 @@ def main(argv=None):
         "5xx or failed",
         "statuses",
     ]
-    phases = (rendered, catalogue, storm, downloads)
+    phases = (rendered, catalogue, enrolments, storm, downloads)
     rows = [phase.row() for phase in phases]
     print(f"\n{description}")
     print(
         f"gunicorn: {options.web_processes} processes; task workers: {options.task_workers}; "
-        f"client threads: {options.concurrency} (the storm: 200)\n"
+        f"clients at a time: {options.concurrency} (the storm: 200); pages are asked for by "
+        "one asyncio process over plain sockets, enrolments by the requests library on threads\n"
     )
     print("| " + " | ".join(columns) + " |")
     print("|" + "|".join("---" for _ in columns) + "|")
@@ -409,14 +563,27 @@ def main(argv=None):
     print(
         f"\nCatalogue and workshop pages, as visitors get them / rendered each time: {ratio:.2f}."
     )
-    delays = storm.email_delays
-    print(
-        f"Enrol storm: {counts}. Email written after the answer: p50 "
-        f"{statistics.median(delays):.2f} s, p95 {statistics.quantiles(delays, n=100)[94]:.2f} s, "
-        f"max {max(delays):.2f} s; task queue empty {storm.drain:.1f} s after the storm."
-    )
+    for label, phase, result in (
+        ("Enrolments", enrolments, spread),
+        ("Enrol storm", storm, counts),
+    ):
+        delays = phase.email_delays
+        print(
+            f"{label}: {result}. Email written after the answer: p50 "
+            f"{statistics.median(delays):.2f} s, p95 {statistics.quantiles(delays, n=100)[94]:.2f}"
+            f" s, max {max(delays):.2f} s; task queue empty {phase.drain:.1f} s after the last "
+            "answer."
+        )
+        cpu = ", ".join(
+            f"{kind} {ms:.1f}" for kind, ms in sorted(phase.cpu_ms.items(), key=lambda i: -i[1])
+        )
+        print(
+            f"  CPU per enrolment, by process, in ms: {cpu}; in all "
+            f"{sum(phase.cpu_ms.values()):.1f} ms, for {len(os.sched_getaffinity(0))} cores."
+        )
     ok = (
-        counts.get("confirmed") == 25
+        spread.get("confirmed") == enrolments.count
+        and counts.get("confirmed") == 25
         and counts.get("waitlisted") == 175
         and all(phase.server_errors == 0 for phase in phases)
     )

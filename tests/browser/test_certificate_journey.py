@@ -2,17 +2,21 @@
 from My learning and checks it on the public verification page.
 
 admin log-in → roster → mark present → close → (the certificate is issued and rendered) →
-member signs in by emailed link → My learning → download the PDF → read its code → type the
-code at /certificates/ → "valid".
+member signs in by emailed link → My learning → download the PDF, the Open Badges credential
+and the badge it is baked into → read the code → type it at /certificates/ → "valid", with the
+badge and what was checked of its credential.
 """
 
 import io
+import json
 import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.utils import timezone
 
+import jwt
+from PIL import Image
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -119,6 +123,25 @@ def test_a_member_downloads_their_certificate_and_verifies_it(
         assert MEMBER[0] in text
         printed_code = PRINTED_CODE.search(text).group(1)
 
+        # The same achievement as an Open Badges credential, and as a badge with it baked in.
+        with member.expect_download() as download_info:
+            certificates.get_by_role(
+                "link", name=f"Download the credential (VC-JWT) ({WORKSHOP})"
+            ).click()
+        with open(download_info.value.path()) as file:
+            token = file.read()
+        claims = jwt.decode(token, options={"verify_signature": False})
+        assert "OpenBadgeCredential" in claims["type"]
+        assert claims["credentialSubject"]["achievement"]["name"] == WORKSHOP
+        assert MEMBER[1] not in token and MEMBER[0] not in json.dumps(claims)
+        with member.expect_download() as download_info:
+            certificates.get_by_role("link", name=f"Download the badge (PNG) ({WORKSHOP})").click()
+        badge = Image.open(download_info.value.path())
+        assert badge.format == "PNG"
+        assert badge.info["openbadgecredential"] == token
+        linkedin = certificates.get_by_role("link", name=re.compile(r"^Add to LinkedIn profile"))
+        assert "linkedin.com/profile/add" in linkedin.get_attribute("href")
+
         # Anyone given the code checks it, typed the way people type.
         visitor = browser.new_context(base_url=live_server.url).new_page()
         visitor.goto("/en/certificates/")
@@ -129,6 +152,10 @@ def test_a_member_downloads_their_certificate_and_verifies_it(
         expect(visitor.get_by_role("heading", level=1)).to_have_text("This certificate is valid")
         expect(visitor.get_by_text(MEMBER[0])).to_be_visible()
         expect(visitor.get_by_text(WORKSHOP)).to_be_visible()
+        badge_section = visitor.get_by_role("region", name="Digital badge")
+        expect(badge_section.get_by_role("img", name=f"Badge: {WORKSHOP}")).to_be_visible()
+        expect(badge_section).to_contain_text("Signature: valid")
+        expect(badge_section).to_contain_text("Revocation: not revoked")
         visitor.context.close()
     finally:
         context.close()

@@ -140,3 +140,48 @@ def test_a_page_expires_when_a_session_it_lists_starts_or_closes_registration():
     assert seconds_until_change([later, soon], 60, now=now) == 40
     assert seconds_until_change([soon, deadline], 60, now=now) == 25
     assert seconds_until_change([], 60, now=now) == 60
+
+
+def test_a_kept_page_is_served_before_routing_with_the_same_headers(client, workshop):
+    SessionFactory(workshop=workshop, capacity=10)
+    for path in ("/en/", "/en/workshops/", workshop.url):
+        first, _ = fetch(client, path)
+        again, queries = fetch(client, path)
+        assert queries == 0
+        assert again.content == first.content
+        for header in ("Content-Type", "X-Frame-Options", "Content-Language"):
+            assert again[header] == first[header]
+
+
+def test_without_the_middleware_the_pages_keep_themselves(client, workshop, settings):
+    settings.MIDDLEWARE = [
+        name
+        for name in settings.MIDDLEWARE
+        if name != "courses.page_cache.VisitorPageCacheMiddleware"
+    ]
+    SessionFactory(workshop=workshop, capacity=10)
+    with override_settings(EDUCATION_PUBLIC_PAGE_CACHE_SECONDS=0):
+        fetch(client, workshop.url)
+        _, rendering = fetch(client, workshop.url)
+    first, _ = fetch(client, workshop.url)
+    again, served = fetch(client, workshop.url)
+    assert 0 < served < rendering
+    assert again.content == first.content
+
+
+def test_only_the_public_pages_are_kept(client, workshop):
+    session = SessionFactory(workshop=workshop, capacity=10)
+    client.get(f"/en/sessions/{session.pk}/enrol/")
+    client.get("/en/certificates/")
+    assert all("public-page:" not in key for key in cache._cache)
+
+
+def test_a_page_kept_under_an_older_version_is_rendered_again(client, workshop):
+    session = SessionFactory(workshop=workshop, capacity=10)
+    fetch(client, workshop.url)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        enrollment.enrol(session.pk, ParticipantFactory().pk)
+    _, queries = fetch(client, workshop.url)
+    assert queries > 0
+    _, queries = fetch(client, workshop.url)
+    assert queries == 0

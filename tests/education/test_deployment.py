@@ -13,6 +13,8 @@ from django.conf import settings
 
 import pytest
 
+from certificates.signing_keys import new_private_key_pem
+
 #: The only variables the child process inherits: nothing of the test run's own configuration
 #: (DATABASE_URL, DJANGO_SETTINGS_MODULE, DJANGO_ALLOW_ASYNC_UNSAFE ...) may leak into it.
 PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
@@ -37,6 +39,7 @@ def production_env(tmp_path):
     return {
         "DJANGO_SETTINGS_MODULE": "education.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(60),
+        "CERTIFICATES_SIGNING_KEY": new_private_key_pem(),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
         "ALLOWED_HOSTS": "education.example.org",
         "SITE_URL": "https://education.example.org",

@@ -1175,6 +1175,33 @@ ADMIN_FORMS = [
         },
         rounds=SHORT,
     ),
+    *(
+        staff_form(
+            f"certificate template: live preview ({label})",
+            url,
+            None,
+            data=lambda w: {
+                "name": "Plain",
+                "heading": "Certificate",
+                "wording": "{name} completed {title}.",
+                "heading_fr": "Attestation",
+                "wording_fr": "{name} a suivi {title}.",
+                "accent_colour": "#112233",
+            },
+            rounds=SHORT,
+        )
+        for label, url in (
+            ("new", lambda w: snippet("certificates_certificatetemplate", "preview_on_add")),
+            (
+                "edited",
+                lambda w: snippet(
+                    "certificates_certificatetemplate",
+                    "preview_on_edit",
+                    w.ids["certificate_template"],
+                ),
+            ),
+        )
+    ),
     staff_form(
         "certificate template: edit",
         lambda w: snippet(
@@ -1480,6 +1507,33 @@ PAGES = [
             "certificate download",
             "member",
             lambda w: reverse("certificates:download", args=[w.tokens["code"]]),
+        ),
+        (
+            "certificate credential",
+            "anonymous",
+            lambda w: reverse("certificates:credential", args=[w.tokens["code"]]),
+        ),
+        (
+            "certificate badge",
+            "member",
+            lambda w: reverse("certificates:badge", args=[w.tokens["code"]]),
+        ),
+        ("open badges issuer", "anonymous", lambda w: reverse("certificates:issuer")),
+        ("open badges key set", "anonymous", lambda w: reverse("certificates:key_set")),
+        (
+            "open badges status list",
+            "anonymous",
+            lambda w: reverse("certificates:status_list", args=[0]),
+        ),
+        (
+            "open badges workshop achievement",
+            "anonymous",
+            lambda w: reverse("certificates:workshop_achievement", args=[w.ids["workshop"]]),
+        ),
+        (
+            "open badges program achievement",
+            "anonymous",
+            lambda w: reverse("certificates:program_achievement", args=[w.ids["program"]]),
         ),
         (
             "certificate: inspect",
