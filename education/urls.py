@@ -9,7 +9,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from facilitators.views import FacilitatorLoginView
-from home.views import untranslated
+from home.views import brand_stylesheet, untranslated
 from search import views as search_views
 
 from .views import (
@@ -59,6 +59,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz/", healthz, name="healthz"),
+    # The organisation's brand colours, for every language's pages.
+    path("brand.css", brand_stylesheet, name="brand_stylesheet"),
     path("language/", set_language, name="set_language"),
 ]
 

@@ -1,10 +1,17 @@
 """Pages of the union's site that are not Wagtail pages."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 
 from wagtail.models import Locale, Page
+
+from .models import OrganisationSettings
+
+#: How long a browser keeps the brand stylesheet at an address that names its colours.
+BRAND_STYLESHEET_SECONDS = 365 * 24 * 60 * 60
 
 
 def untranslated(request, page_id):
@@ -37,3 +44,25 @@ def untranslated(request, page_id):
         "home/untranslated.html",
         {"originals": originals, "language": translation.get_language_info(locale.language_code)},
     )
+
+
+@require_safe
+def brand_stylesheet(request):
+    """The organisation's brand colours (``OrganisationSettings``) as CSS custom properties,
+    which ``education.css`` uses before its own colours. Pages link to it with the ``brand_style``
+    template tag, whose address carries the colours' fingerprint (``?v=``): at that address it
+    is kept for a year, since new colours get a new address; at any other it is checked again
+    on every use. Only validated ``#rrggbb`` values are ever written (see
+    ``OrganisationSettings.brand_colours``)."""
+    organisation = OrganisationSettings.for_request(request)
+    lines = [f"    {name}: {value};" for name, value in organisation.brand_colours().items()]
+    response = HttpResponse(
+        ":root {\n" + "".join(f"{line}\n" for line in lines) + "}\n",
+        content_type="text/css; charset=utf-8",
+    )
+    fingerprint = organisation.brand_fingerprint()
+    if fingerprint is not None and request.GET.get("v") == fingerprint:
+        patch_cache_control(response, public=True, max_age=BRAND_STYLESHEET_SECONDS, immutable=True)
+    else:
+        patch_cache_control(response, no_cache=True)
+    return response
